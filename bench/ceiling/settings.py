@@ -1,0 +1,5 @@
+"""Bench-only settings: the app's, plus /bench/constant (see ceiling/urls.py)."""
+
+from alliance.settings import *  # noqa: F403
+
+ROOT_URLCONF = "ceiling.urls"

@@ -1,0 +1,132 @@
+"""Reads of the programme. Each returns a fixed number of queries whatever the data size."""
+
+import hashlib
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from itertools import groupby
+
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils import timezone
+
+from .models import Event, Room, Session, Speaker, Theme
+
+
+def event_get_visible(*, slug: str, include_unpublished: bool = False) -> Event:
+    """The event with this slug; unpublished events only for organisers previewing them."""
+    events = Event.objects.all() if include_unpublished else Event.objects.filter(published=True)
+    try:
+        return events.get(slug=slug)
+    except Event.DoesNotExist:
+        raise Http404("No such event") from None
+
+
+def events_published() -> QuerySet[Event]:
+    return Event.objects.filter(published=True).order_by("start_date")
+
+
+def sessions_for_programme(
+    *,
+    event: Event,
+    theme: Theme | None = None,
+    format: str | None = None,
+    room: Room | None = None,
+) -> QuerySet[Session]:
+    """Sessions of an event in programme order, with theme, room and speakers loaded."""
+    sessions = (
+        event.sessions.select_related("theme", "room")
+        .prefetch_related(Prefetch("speakers", queryset=Speaker.objects.order_by("name")))
+        .order_by("starts_at", "room__name", "pk")
+    )
+    if theme is not None:
+        sessions = sessions.filter(theme=theme)
+    if format:
+        sessions = sessions.filter(format=format)
+    if room is not None:
+        sessions = sessions.filter(room=room)
+    return sessions
+
+
+def sessions_by_day(*, sessions: Iterable[Session], event: Event) -> list[tuple[date, list]]:
+    """Group sessions (already in time order) by their day in the event's time zone."""
+    tz = event.tz
+    return [
+        (day, list(group))
+        for day, group in groupby(
+            sessions, key=lambda s: timezone.localtime(s.starts_at, tz).date()
+        )
+    ]
+
+
+def themes_for_event(*, event: Event) -> QuerySet[Theme]:
+    """Themes that have at least one session in the event."""
+    return Theme.objects.filter(sessions__event=event).distinct().order_by("position", "name")
+
+
+def rooms_for_event(*, event: Event) -> QuerySet[Room]:
+    return Room.objects.filter(sessions__event=event).distinct().order_by("name")
+
+
+def speakers_for_event(*, event: Event) -> QuerySet[Speaker]:
+    """Speakers of the event, each with their sessions in it (time order)."""
+    return (
+        Speaker.objects.filter(sessions__event=event)
+        .distinct()
+        .order_by("name")
+        .prefetch_related(
+            Prefetch(
+                "sessions",
+                queryset=event.sessions.select_related("theme").order_by("starts_at"),
+                to_attr="event_sessions",
+            )
+        )
+    )
+
+
+def session_get(*, event: Event, pk: int) -> Session:
+    try:
+        return (
+            event.sessions.select_related("theme", "room", "event")
+            .prefetch_related("speakers")
+            .get(pk=pk)
+        )
+    except Session.DoesNotExist:
+        raise Http404("No such session") from None
+
+
+def sessions_fingerprint(
+    *, sessions: QuerySet[Session], at: datetime, reveal: timedelta
+) -> tuple[str, datetime | None]:
+    """A value that changes whenever anything shown in a calendar of these sessions changes
+    (a session, its theme, room, speakers or event, the set of sessions, or which livestream
+    links are shown at `at`), with the latest change time. One query: the feeds' ETag and
+    Last-Modified."""
+    stamps = sessions.aggregate(
+        revealed=Count("pk", distinct=True, filter=Q(starts_at__lte=at + reveal)),
+        ended=Count("pk", distinct=True, filter=Q(ends_at__lte=at)),
+        count=Count("pk", distinct=True),
+        ids=Sum("pk", distinct=True),
+        session=Max("updated_at"),
+        event=Max("event__updated_at"),
+        theme=Max("theme__updated_at"),
+        room=Max("room__updated_at"),
+        speaker=Max("speakers__updated_at"),
+        # A link revealed or a session ended changes the feed with no row changing: those
+        # moments count as changes for Last-Modified too (If-Modified-Since-only clients).
+        last_revealed=Max("starts_at", filter=Q(starts_at__lte=at + reveal)),
+        last_ended=Max("ends_at", filter=Q(ends_at__lte=at)),
+    )
+    if stamps["last_revealed"] is not None:
+        stamps["last_revealed"] -= reveal
+    latest = max((v for k, v in stamps.items() if isinstance(v, datetime)), default=None)
+    digest = hashlib.sha256(repr(sorted(stamps.items())).encode()).hexdigest()[:32]
+    return digest, latest
+
+
+def sessions_for_calendar(*, sessions: QuerySet[Session]) -> QuerySet[Session]:
+    """Sessions with everything a calendar shows of them loaded: two queries."""
+    return (
+        sessions.select_related("event", "theme", "room")
+        .prefetch_related(Prefetch("speakers", queryset=Speaker.objects.order_by("name")))
+        .order_by("starts_at", "pk")
+    )

@@ -1,0 +1,119 @@
+"""Turn an outbox message into an email, in the participant's language.
+
+Each kind has three templates in templates/emails/: <kind>.subject, <kind>.txt and <kind>.html.
+"""
+
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from events import ical
+from events.models import Session
+from events.selectors import sessions_for_calendar
+
+from .models import Message
+from .selectors import sessions_chosen
+
+# Registration messages that carry the whole event's invitation: (METHOD, SEQUENCE).
+EVENT_INVITATIONS = {
+    Message.Kind.CONFIRMED: ("REQUEST", 0),
+    Message.Kind.PROMOTED: ("REQUEST", 0),
+    Message.Kind.CANCELLED: ("CANCEL", 1),
+}
+SESSION_INVITATIONS = {Message.Kind.SESSION_INVITE, Message.Kind.SESSION_CANCEL}
+
+
+def _invitation(message: Message, session: Session | None) -> tuple[str, bytes] | None:
+    """The iTIP calendar (METHOD, bytes) this message carries, if any."""
+    registration = message.registration
+    event = registration.event
+    organizer_email = parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    people = {
+        "organizer": (event.name, event.organiser_email or organizer_email),
+        "attendee": (registration.full_name, registration.email),
+    }
+    if message.kind in SESSION_INVITATIONS:
+        method, sequence = message.context["method"], message.context["sequence"]
+        vevent = ical.session_vevent(
+            session,
+            site_url=settings.SITE_URL,
+            at=timezone.now(),
+            registered=registration.status == registration.Status.CONFIRMED,
+            stamp=message.created_at,
+        )
+    elif message.kind in EVENT_INVITATIONS and registration.confirmed_at:
+        method, sequence = EVENT_INVITATIONS[message.kind]
+        vevent = ical.event_vevent(
+            event,
+            site_url=settings.SITE_URL,
+            uid_suffix=str(registration.pk),
+            sequence=sequence,
+            stamp=message.created_at,
+        )
+    else:
+        return None
+    content = ical.invitation(
+        vevent, method=method, sequence=sequence, time_zone=event.time_zone, **people
+    )
+    return method, content
+
+
+def message_session_id(message: Message) -> int | None:
+    """The session a message is about: reminders name it, invitations carry it in context."""
+    return message.session_id or message.context.get("session_id")
+
+
+def message_email(*, message: Message, session: Session | None = None) -> EmailMultiAlternatives:
+    """The email for an outbox message. `session`, when the caller has it loaded (with
+    sessions_for_calendar), spares loading it again."""
+    registration = message.registration
+    event = registration.event
+    context = {
+        "registration": registration,
+        "event": event,
+        "manage_url": settings.SITE_URL + registration.get_absolute_url(),
+        "confirm_url": settings.SITE_URL
+        + reverse("registrations:confirm", kwargs={"token": registration.token}),
+        "event_url": settings.SITE_URL + event.get_absolute_url(),
+        "calendar_url": settings.SITE_URL
+        + reverse("registrations:calendar", kwargs={"token": registration.token}),
+        **message.context,
+    }
+    session_id = message_session_id(message)
+    if session_id:
+        if session is None:
+            session = sessions_for_calendar(sessions=Session.objects.filter(pk=session_id)).get()
+        context["session"] = session
+        context["watch_url"] = settings.SITE_URL + reverse(
+            "registrations:watch", kwargs={"token": registration.token, "session_id": session_id}
+        )
+        if registration.mode == registration.Mode.ONLINE:
+            context["livestream"] = session.livestream(
+                registered=registration.status == registration.Status.CONFIRMED
+            )
+    if message.kind == Message.Kind.EVENT_REMINDER:
+        context["sessions"] = sessions_chosen(registration=registration).order_by("starts_at")
+    with translation.override(registration.language):
+        subject = render_to_string(f"emails/{message.kind}.subject", context)
+        email = EmailMultiAlternatives(
+            subject=" ".join(subject.split()),
+            body=render_to_string(f"emails/{message.kind}.txt", context),
+            to=[registration.email],
+            reply_to=[event.organiser_email] if event.organiser_email else None,
+            headers={"Auto-Submitted": "auto-generated"},
+        )
+        email.attach_alternative(
+            render_to_string(f"emails/{message.kind}.html", context), "text/html"
+        )
+        invitation = _invitation(message, session)
+    if invitation:
+        # Mail clients show an invitation from the text/calendar alternative (whose method=
+        # must equal METHOD) and keep the attachment for others.
+        method, content = invitation
+        email.attach_alternative(content.decode(), f"text/calendar; method={method}")
+        email.attach("invite.ics", content.decode(), f"text/calendar; method={method}")
+    return email

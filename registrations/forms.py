@@ -1,0 +1,128 @@
+import re
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+from events.models import TIME_ZONE_CHOICES
+
+from .countries import country_time_zone
+from .models import Registration, StakeholderCategory
+
+no_control_characters = RegexValidator(
+    re.compile(r"[\x00-\x1f\x7f-\x9f]"),
+    _("Remove the control characters (such as tabs or line breaks) from this field."),
+    inverse_match=True,
+)
+no_control_characters_but_newlines = RegexValidator(
+    re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]"),
+    _("Remove the control characters from this field."),
+    inverse_match=True,
+)
+
+SINGLE_LINE_FIELDS = ("full_name", "email", "organisation", "job_title")
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    # A callable, not a list: every form instance deep-copies its fields, and deep-copying
+    # ~600 choices cost about 2 ms of CPU per form, most of its construction (BENCHMARKS.md).
+    return [("", _("The usual one for my country")), *TIME_ZONE_CHOICES]
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return str(obj)
+
+
+class ParticipantForm(forms.ModelForm):
+    category = CategoryChoiceField(
+        queryset=StakeholderCategory.objects.all(), label=_("Stakeholder category")
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Your time zone"),
+        choices=time_zone_choices,
+        required=False,
+        help_text=_("Reminders show times in the event's zone and in this one."),
+    )
+
+    class Meta:
+        model = Registration
+        fields = [
+            "full_name",
+            "organisation",
+            "job_title",
+            "country",
+            "category",
+            "mode",
+            "language",
+            "time_zone",
+            "needs",
+            "media_consent",
+        ]
+        widgets = {
+            "mode": forms.RadioSelect,
+            "needs": forms.Textarea(attrs={"rows": 3}),
+        }
+        labels = {
+            "mode": _("How will you attend?"),
+            "media_consent": _("I agree to be photographed, filmed and shown in livestreams."),
+            "session_reminders": _("Email me a reminder before each session I chose."),
+        }
+        help_texts = {
+            "needs": _("Wheelchair access, sign language, interpretation, dietary needs…"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in SINGLE_LINE_FIELDS:
+            if name in self.fields:
+                self.fields[name].validators.append(no_control_characters)
+        self.fields["needs"].validators.append(no_control_characters_but_newlines)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("time_zone") and cleaned.get("country"):
+            cleaned["time_zone"] = country_time_zone(cleaned["country"])
+        return cleaned
+
+
+class RegistrationForm(ParticipantForm):
+    # A field people never see: bots fill it in, and their submission is dropped.
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+    privacy_consent = forms.BooleanField(
+        label=_("I have read and accept the privacy notice."),
+        error_messages={"required": _("You must accept the privacy notice to register.")},
+    )
+
+    class Meta(ParticipantForm.Meta):
+        fields = ["full_name", "email", *ParticipantForm.Meta.fields[1:]]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].validators.append(no_control_characters)
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip().lower()
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(self.data.get("website"))
+
+    def registration_data(self) -> dict:
+        """The model fields, for the service."""
+        return {name: self.cleaned_data[name] for name in self._meta.fields}
+
+
+class ManageForm(ParticipantForm):
+    class Meta(ParticipantForm.Meta):
+        fields = [*ParticipantForm.Meta.fields, "session_reminders"]
+
+
+class LinkRequestForm(forms.Form):
+    email = forms.EmailField(label=_("Your email address"), max_length=254)
+    website = forms.CharField(required=False, label=_("Leave this empty"))
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        no_control_characters(email)
+        return email

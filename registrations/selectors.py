@@ -1,0 +1,126 @@
+"""Reads for registrations."""
+
+import secrets
+from collections import defaultdict
+from itertools import groupby
+
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
+
+from events.models import Event, Session
+
+from .models import TOKEN_PREFIX_LENGTH, Registration, SessionChoice
+
+
+def registration_by_token(*, token: str) -> Registration | None:
+    """The registration whose private link carries this token, or None. The token is compared
+    in constant time; cancelled registrations are still found (their page says so)."""
+    if len(token) < TOKEN_PREFIX_LENGTH:
+        return None
+    candidates = Registration.objects.select_related("event", "category").filter(
+        token_prefix=token[:TOKEN_PREFIX_LENGTH]
+    )
+    for registration in candidates:
+        if secrets.compare_digest(registration.token.encode(), token.encode()):
+            return registration
+    return None
+
+
+def sessions_with_seats(*, event: Event):
+    """The event's sessions with `seated` (chosen) and `waiting` counts, theme and room."""
+    return (
+        event.sessions.select_related("theme", "room")
+        .annotate(
+            seated=Count("choices", filter=Q(choices__status=SessionChoice.Status.CHOSEN)),
+            waiting=Count("choices", filter=Q(choices__status=SessionChoice.Status.WAITLISTED)),
+        )
+        .order_by("starts_at", "theme__position", "pk")
+    )
+
+
+def agenda_for_registration(*, registration: Registration) -> list[tuple]:
+    """The programme as the manage page shows it: [(day, [(theme, [session, …]), …]), …].
+
+    Each session carries `seats_left` (None when unlimited) and `choice` (this participant's
+    SessionChoice status, or None). Three queries whatever the programme's size.
+    """
+    event = registration.event
+    choices = dict(registration.choices.values_list("session_id", "status"))
+    tz = event.tz
+    days = []
+    sessions = list(sessions_with_seats(event=event))
+    for session in sessions:
+        session.seats_left = (
+            None if session.capacity is None else max(session.capacity - session.seated, 0)
+        )
+        session.choice = choices.get(session.pk)
+    for day, day_sessions in groupby(
+        sessions, key=lambda s: timezone.localtime(s.starts_at, tz).date()
+    ):
+        by_theme = defaultdict(list)
+        for session in day_sessions:
+            by_theme[session.theme].append(session)
+        themes = sorted(by_theme.items(), key=lambda item: (item[0].position, item[0].name))
+        days.append((day, themes))
+    return days
+
+
+def sessions_chosen(*, registration: Registration):
+    """The sessions on the participant's agenda (not those they only wait for)."""
+    return Session.objects.filter(
+        choices__registration=registration, choices__status=SessionChoice.Status.CHOSEN
+    )
+
+
+def choices_stamp(*, registration: Registration) -> str:
+    """Changes whenever the participant's agenda changes. One query."""
+    stamps = registration.choices.filter(status=SessionChoice.Status.CHOSEN).aggregate(
+        count=Count("pk"), ids=Sum("pk"), latest=Max("created_at")
+    )
+    return "-".join(str(stamps[name]) for name in ("count", "ids", "latest"))
+
+
+def event_summary(*, event: Event) -> dict:
+    """Counts for the organisers' summary page: category × mode × status, places left,
+    waitlist lengths, and each session's fill. Four queries."""
+    statuses = Registration.Status
+    rows = (
+        Registration.objects.filter(event=event)
+        .values("category__name", "mode", "status")
+        .annotate(n=Count("pk"))
+        .order_by("category__position", "category__name", "mode", "status")
+    )
+    table = defaultdict(lambda: defaultdict(int))
+    totals = defaultdict(int)
+    for row in rows:
+        table[(row["category__name"], row["mode"])][row["status"]] += row["n"]
+        totals[(row["mode"], row["status"])] += row["n"]
+    capacities = {
+        Registration.Mode.IN_PERSON: event.in_person_capacity,
+        Registration.Mode.ONLINE: event.online_capacity,
+    }
+    places = []
+    for mode, capacity in capacities.items():
+        confirmed = totals[(mode, statuses.CONFIRMED)]
+        places.append(
+            {
+                "mode": mode.label,
+                "confirmed": confirmed,
+                "capacity": capacity,
+                "left": None if capacity is None else max(capacity - confirmed, 0),
+                "waitlist": totals[(mode, statuses.WAITLISTED)],
+            }
+        )
+    return {
+        "statuses": statuses.choices,
+        "rows": [
+            {
+                "category": category,
+                "mode": Registration.Mode(mode).label,
+                "counts": [table[(category, mode)][status] for status, _label in statuses.choices],
+            }
+            for category, mode in table
+        ],
+        "places": places,
+        "sessions": sessions_with_seats(event=event),
+    }

@@ -1,0 +1,54 @@
+import pytest
+from django.contrib.auth.models import Group
+
+from tests.factories import UserFactory
+from tests.smtp_sink import smtp_sink  # noqa: F401 -- a fixture for several folders
+
+
+def pytest_configure(config):
+    # Tests serve static files from the finders and never run collectstatic, so STATIC_ROOT does
+    # not exist and WhiteNoise warns so each time it starts (DEBUG is off in tests).
+    config.addinivalue_line("filterwarnings", "ignore:No directory at:UserWarning")
+
+
+@pytest.fixture(autouse=True)
+def _plain_static_storage(settings):
+    """Serve static files from the finders: tests do not run collectstatic."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def organiser(db):
+    """A staff account in the Organisers group (made by a migration), as the README says."""
+    user = UserFactory(username="organiser", is_staff=True)
+    user.groups.add(Group.objects.get(name="Organisers"))
+    return user
+
+
+@pytest.fixture(autouse=True)
+def _calendar_state_not_remembered(settings):
+    """Feeds are checked afresh on every request, so a test sees a change at once; the
+    remembered state is tested on its own in tests/events/test_calendar_views.py."""
+    settings.CALENDAR_FINGERPRINT_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters and cached pages live in the cache: each test starts empty."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks():
+    """Unit tests run tasks in-process; tests in tests/integration start real workers."""
+    from alliance.celery import app
+
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager

@@ -1,0 +1,69 @@
+"""An organiser adds a session in the admin and finds it on the public programme."""
+
+import re
+
+import pytest
+from django.contrib.auth.models import Group, Permission
+from playwright.sync_api import expect
+
+from events.demo import demo_programme_load
+from events.models import Session
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+PASSWORD = "a long organiser password"
+
+
+@pytest.fixture
+def organiser_with_password():
+    user = UserFactory(username="carmen", is_staff=True)
+    user.set_password(PASSWORD)
+    user.save()
+    # The live server needs a transactional database, which is flushed after each such test:
+    # the group made by migration 0003 (checked in tests/events/test_admin.py) may be gone, the
+    # permissions are made again by the flush.
+    group, _ = Group.objects.get_or_create(name="Organisers")
+    group.permissions.add(*Permission.objects.filter(content_type__app_label="events"))
+    user.groups.add(group)
+    return user
+
+
+def test_organiser_adds_session_seen_on_programme(live_server, page, organiser_with_password):
+    event = demo_programme_load()
+
+    page.goto(f"{live_server.url}/admin/")
+    page.fill("#id_username", "carmen")
+    page.fill("#id_password", PASSWORD)
+    page.locator("input[type=submit]").click()
+    expect(page.locator("#site-name")).to_have_text("Alliance Days")
+
+    page.goto(f"{live_server.url}/admin/events/session/add/")
+    page.select_option("#id_event", label=event.name)
+    page.fill("#id_title", "Post-quantum cryptography for public services")
+    page.select_option("#id_theme", label="Cybersecurity")
+    page.select_option("#id_format", value="workshop")
+    # The organiser types times in the event's zone (the only zone of the demo data).
+    expect(page.locator("#content > h2")).to_have_text("Times in America/Bogota")
+    page.fill("#id_starts_at_0", "2023-11-28")
+    page.fill("#id_starts_at_1", "16:00:00")
+    page.fill("#id_ends_at_0", "2023-11-28")
+    page.fill("#id_ends_at_1", "16:45:00")
+    page.locator("input[name=_save]").click()
+
+    expect(page.locator("ul.messagelist li.success")).to_have_text(
+        re.compile(r"^The session “Post-quantum cryptography for public services” was added")
+    )
+    session = Session.objects.get(title="Post-quantum cryptography for public services")
+    assert (session.event_id, session.format, session.sequence) == (event.pk, "workshop", 0)
+
+    page.goto(f"{live_server.url}/events/{event.slug}/programme/?theme=cybersecurity")
+    day = page.locator("main section", has=page.locator("h2", has_text="Tuesday 28 November"))
+    assert day.locator("a.session-title").all_inner_texts() == [
+        "Protecting critical infrastructure",
+        "Workshop: incident response across CSIRTs",
+        "Post-quantum cryptography for public services",
+        "Cybersecurity skills and careers",
+    ]
+    card = page.locator(f"#session-{session.pk}")
+    expect(card.locator(".time-col")).to_have_text("16:00–16:45")

@@ -1,0 +1,76 @@
+"""A visitor finds a session in the programme and reads it in their language."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from events.demo import demo_programme_load
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOT = "/tmp/programme-mobile.png"  # noqa: S108 -- a file for people to look at
+
+
+@pytest.fixture
+def event():
+    return demo_programme_load()
+
+
+def test_visitor_finds_session_by_theme_and_switches_to_spanish(live_server, page, event):
+    page.goto(f"{live_server.url}/events/{event.slug}/")
+    expect(page.locator("h1")).to_have_text("EU–LAC Digital Alliance Days 2023")
+
+    page.get_by_role("link", name="See the programme").click()
+    expect(page).to_have_url(f"{live_server.url}/events/{event.slug}/programme/")
+    assert page.locator("a.session-title").count() == 34
+
+    filters = page.get_by_role("navigation", name="Filters")
+    filters.get_by_role("link", name="Cybersecurity", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/programme/\?theme=cybersecurity$"))
+    assert page.locator("main section[aria-labelledby^=day-] h2").all_inner_texts() == [
+        "Monday 27 November 2023",
+        "Tuesday 28 November 2023",
+        "Wednesday 29 November 2023",
+    ]
+    assert page.locator("a.session-title").all_inner_texts() == [
+        "Building cyber resilience together",
+        "Protecting critical infrastructure",
+        "Workshop: incident response across CSIRTs",
+        "Cybersecurity skills and careers",
+        "Cyber diplomacy and norms",
+    ]
+
+    page.get_by_role("link", name="Building cyber resilience together").click()
+    expect(page.locator("h1")).to_have_text("Building cyber resilience together")
+    assert page.locator("#session-when").inner_text() == (
+        "Monday 27 November 2023, 11:30–13:00 (America/Bogota)"
+    )
+    # The 2023 programme is over: its public livestreams are recordings now.
+    expect(page.get_by_role("link", name="Watch the recording")).to_have_attribute(
+        "href", "https://stream.alliance-days.example/recordings/building-cyber-resilience-together"
+    )
+    session_url = page.url
+
+    page.get_by_role("button", name="Español").click()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    assert page.url == session_url
+    expect(page.get_by_role("button", name="Español")).to_have_attribute("aria-current", "true")
+    # Day and month names come from Django's own Spanish catalogue.
+    assert page.locator("#session-when").inner_text() == (
+        "lunes 27 de noviembre de 2023, 11:30–13:00 (America/Bogota)"
+    )
+
+
+def test_programme_fits_a_phone_screen(live_server, page, event):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/events/{event.slug}/programme/")
+
+    page.screenshot(path=SCREENSHOT)
+
+    assert page.evaluate("document.documentElement.scrollWidth") == 390
+    expect(page.locator("button.navbar-toggler")).to_be_visible()
+    expect(page.locator("#main-nav")).to_be_hidden()
+    first_card = page.locator("article.session-card").first.bounding_box()
+    assert first_card["x"] >= 0
+    assert first_card["x"] + first_card["width"] <= 390

@@ -1,0 +1,113 @@
+import os
+import re
+import secrets
+import string
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+
+from alliance.settings import email_settings
+
+# Variables that switch the settings between development and production, and the browser tests'
+# async-safety switch (tests/e2e/conftest.py), which `check --deploy` rightly flags.
+LEFT_OUT = (
+    "DEBUG",
+    "HTTPS",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+    "SECURE_HSTS_SECONDS",
+    "DJANGO_ALLOW_ASYNC_UNSAFE",
+)
+
+
+def check_deploy(**env: str) -> subprocess.CompletedProcess:
+    """`manage.py check --deploy` in a fresh process, with this environment over ours."""
+    base = {name: value for name, value in os.environ.items() if name not in LEFT_OUT}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env={**base, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_check_deploy_production_environment_no_issues():
+    secret_key = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(50))
+
+    result = check_deploy(
+        DEBUG="0", HTTPS="1", SECRET_KEY=secret_key, ALLOWED_HOSTS="days.example.org"
+    )
+
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        "System check identified no issues (0 silenced).\n",
+        "",
+    )
+
+
+def test_check_deploy_development_defaults_flagged():
+    result = check_deploy()
+
+    flagged = set(re.findall(r"\((security\.W\d+)\)", result.stderr))
+    assert result.returncode == 1
+    assert flagged == {
+        "security.W004",  # no HSTS
+        "security.W008",  # no HTTPS redirect
+        "security.W009",  # the embedded development SECRET_KEY
+        "security.W012",  # session cookie not secure
+        "security.W016",  # CSRF cookie not secure
+    }
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("console://", {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}),
+        (
+            "file:///var/mail/alliance",
+            {
+                "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+                "EMAIL_FILE_PATH": "/var/mail/alliance",
+            },
+        ),
+        (
+            "smtp+tls://mailer:p%40ss@smtp.example.org:587",
+            {
+                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "EMAIL_HOST": "smtp.example.org",
+                "EMAIL_PORT": 587,
+                "EMAIL_HOST_USER": "mailer",
+                "EMAIL_HOST_PASSWORD": "p@ss",
+                "EMAIL_USE_TLS": True,
+                "EMAIL_USE_SSL": False,
+                "EMAIL_TIMEOUT": 20,
+            },
+        ),
+        (
+            "smtp://relay",
+            {
+                "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+                "EMAIL_HOST": "relay",
+                "EMAIL_PORT": 25,
+                "EMAIL_HOST_USER": "",
+                "EMAIL_HOST_PASSWORD": "",
+                "EMAIL_USE_TLS": False,
+                "EMAIL_USE_SSL": False,
+                "EMAIL_TIMEOUT": 20,
+            },
+        ),
+    ],
+    ids=["console", "file", "smtp-tls", "smtp-plain"],
+)
+def test_email_settings_from_url(url, expected):
+    assert email_settings(url) == expected
+
+
+def test_email_settings_unknown_scheme_rejected():
+    with pytest.raises(ValueError, match="EMAIL_URL scheme not supported: 'imap'"):
+        email_settings("imap://mail.example.org")

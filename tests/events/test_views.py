@@ -1,0 +1,729 @@
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from events.models import Session
+from tests.factories import (
+    EventFactory,
+    RoomFactory,
+    SessionFactory,
+    SpeakerFactory,
+    ThemeFactory,
+    UserFactory,
+)
+from tests.pages import parse
+
+pytestmark = pytest.mark.django_db
+
+BOGOTA = ZoneInfo("America/Bogota")
+PUBLIC_STREAM = "https://stream.example/public-session"
+PRIVATE_STREAM = "https://stream.example/registered-only-session"
+
+# Queries per page, whatever the size of the programme: event, themes, rooms, sessions (with
+# theme and room), speakers.
+PROGRAMME_QUERIES = 5
+# event, session (with theme, room, event), speakers
+SESSION_DETAIL_QUERIES = 3
+# event, speakers, their sessions (with theme)
+SPEAKER_LIST_QUERIES = 3
+
+
+def bogota(day: int, hour: int, minute: int = 0) -> datetime:
+    """Bogota time on day 1, 2, 3 of the factory event (27 to 29 November 2030)."""
+    return datetime.combine(date(2030, 11, 26) + timedelta(days=day), time(hour, minute), BOGOTA)
+
+
+def programme_url(event, query: str = "") -> str:
+    return f"/events/{event.slug}/programme/{query}"
+
+
+def session_url(session) -> str:
+    return f"/events/{session.event.slug}/sessions/{session.pk}/"
+
+
+def filter_links(doc) -> dict[str, list[tuple[str, str]]]:
+    """Each filter group of the programme page: its label and (text, href) of its links."""
+    return {
+        group.one("span").text: [(a.text, a.attrs["href"]) for a in group.select("a")]
+        for group in doc.select("div", cls="filter-group")
+    }
+
+
+def selected_filters(doc) -> list[str]:
+    return [
+        a.text
+        for a in doc.select("a")
+        if {"btn-primary", "btn-secondary"} & a.classes and a.text != "All"
+    ]
+
+
+def day_sections(doc) -> list:
+    return [
+        section
+        for section in doc.one("main").select("section")
+        if section.attrs.get("aria-labelledby", "").startswith("day-")
+    ]
+
+
+def days_on_page(doc) -> list[tuple[str, list[str]]]:
+    """Each day heading of the programme with the session titles under it."""
+    return [
+        (section.one("h2").text, [a.text for a in section.select("a", cls="session-title")])
+        for section in day_sections(doc)
+    ]
+
+
+def context_days(response) -> list[tuple[date, list[str]]]:
+    return [(day, [s.title for s in sessions]) for day, sessions in response.context["days"]]
+
+
+@pytest.fixture
+def programme():
+    """Two days of the factory event, with two themes, two rooms and two formats."""
+    event = EventFactory(slug="days")
+    data = ThemeFactory(name="Data governance", slug="data-governance", position=1)
+    ai = ThemeFactory(name="Artificial intelligence", slug="ai", position=2)
+    hall, terrace = RoomFactory(name="Hall"), RoomFactory(name="Terrace")
+    SessionFactory(event=event, title="Opening", theme=data, room=hall, format="plenary")
+    SessionFactory(
+        event=event,
+        title="AI workshop",
+        theme=ai,
+        room=terrace,
+        format="workshop",
+        starts_at=bogota(1, 11),
+        ends_at=bogota(1, 12, 30),
+    )
+    SessionFactory(
+        event=event,
+        title="Data spaces",
+        theme=data,
+        room=terrace,
+        format="panel",
+        starts_at=bogota(2, 9),
+        ends_at=bogota(2, 10),
+    )
+    return event
+
+
+# Event list and event home
+
+
+def test_event_list_only_published_events(client):
+    EventFactory(name="Days 2030", slug="days-2030")
+    EventFactory(name="Draft", published=False)
+
+    doc = parse(client.get("/"))
+
+    cards = doc.one("main").select("article")
+    assert [(card.one("a").text, card.one("a").attrs["href"]) for card in cards] == [
+        ("Days 2030", "/events/days-2030/")
+    ]
+
+
+def test_event_detail_shows_name_dates_place_hosts_and_themes(client):
+    event = EventFactory(
+        name="Digital Alliance Days 2030",
+        slug="days",
+        venue="Convention Centre",
+        city="Cartagena de Indias",
+        hosts="EU and AECID",
+    )
+    SessionFactory(event=event, theme=ThemeFactory(name="Connectivity", slug="conn", position=2))
+    SessionFactory(
+        event=event,
+        theme=ThemeFactory(name="Cybersecurity", slug="cyber", position=1),
+        starts_at=bogota(2, 9),
+        ends_at=bogota(2, 10),
+    )
+    ThemeFactory(name="Unused theme")
+
+    response = client.get("/events/days/")
+
+    hero = parse(response).one("main").select("section")[0]
+    paragraphs = [p.text for p in hero.select("p")]
+    assert hero.one("h1").text == "Digital Alliance Days 2030"
+    assert paragraphs == [
+        "27 November – 29 November 2030",
+        "Convention Centre, Cartagena de Indias (times in America/Bogota)",
+        "Hosted by EU and AECID",
+    ]
+    themes = parse(response).select("a", cls="theme-badge")
+    assert [(a.text, a.attrs["href"]) for a in themes] == [
+        ("Cybersecurity", "/events/days/themes/cyber/"),
+        ("Connectivity", "/events/days/themes/conn/"),
+    ]
+    assert response.context["event"] == event
+
+
+def test_event_detail_without_sessions_says_programme_in_preparation(client):
+    EventFactory(slug="days")
+    doc = parse(client.get("/events/days/"))
+    themes_list = doc.one("main").select("ul", cls="list-unstyled")[0]
+    assert [li.text for li in themes_list.select("li")] == ["The programme is being prepared."]
+
+
+# Programme
+
+
+def test_programme_grouped_by_day_in_time_order(client, programme):
+    response = client.get(programme_url(programme))
+
+    doc = parse(response)
+    assert doc.one("h1").text == "Programme"
+    assert doc.one("main").select("p")[0].text == "All times are in America/Bogota."
+    assert days_on_page(doc) == [
+        ("Wednesday 27 November 2030", ["Opening", "AI workshop"]),
+        ("Thursday 28 November 2030", ["Data spaces"]),
+    ]
+    assert context_days(response) == [
+        (date(2030, 11, 27), ["Opening", "AI workshop"]),
+        (date(2030, 11, 28), ["Data spaces"]),
+    ]
+    assert response.context["filtered"] is False
+
+
+def test_programme_session_card_shows_local_time_theme_format_room_speakers(client):
+    session = SessionFactory(
+        title="Data flows",
+        starts_at=bogota(1, 9, 30),
+        ends_at=bogota(1, 11),
+        theme=ThemeFactory(name="Data"),
+        room=RoomFactory(name="Barú"),
+        format=Session.Format.WORKSHOP,
+        speakers=[SpeakerFactory(name="Sofía"), SpeakerFactory(name="Ana")],
+    )
+
+    card = parse(client.get(programme_url(session.event))).one(
+        "article", id_=f"session-{session.pk}"
+    )
+
+    assert card.one("div", cls="time-col").text == "09:30–11:00"
+    assert card.one("a", cls="session-title").attrs["href"] == session_url(session)
+    assert card.one("div", cls="small").text == "Data Workshop · Barú · Ana, Sofía"
+
+
+def test_programme_filter_links_for_themes_formats_and_rooms(client, programme):
+    hall, terrace = sorted(
+        {s.room for s in programme.sessions.select_related("room")}, key=lambda r: r.name
+    )
+
+    doc = parse(client.get(programme_url(programme)))
+
+    assert filter_links(doc) == {
+        "Theme": [
+            ("All", ""),
+            ("Data governance", "?theme=data-governance"),
+            ("Artificial intelligence", "?theme=ai"),
+        ],
+        "Format": [
+            ("All", ""),
+            ("Plenary", "?format=plenary"),
+            ("Keynote", "?format=keynote"),
+            ("Panel", "?format=panel"),
+            ("Workshop", "?format=workshop"),
+            ("Networking", "?format=networking"),
+        ],
+        "Room": [("All", ""), ("Hall", f"?room={hall.pk}"), ("Terrace", f"?room={terrace.pk}")],
+    }
+    assert selected_filters(doc) == []
+
+
+def test_programme_filtered_by_theme(client, programme):
+    response = client.get(programme_url(programme, "?theme=data-governance"))
+
+    doc = parse(response)
+    assert days_on_page(doc) == [
+        ("Wednesday 27 November 2030", ["Opening"]),
+        ("Thursday 28 November 2030", ["Data spaces"]),
+    ]
+    assert response.context["selected_theme"].slug == "data-governance"
+    assert selected_filters(doc) == ["Data governance"]
+    # Other filters keep the theme; its own "All" link drops it.
+    links = filter_links(doc)
+    assert links["Theme"][0] == ("All", "?")
+    assert links["Format"][4] == ("Workshop", "?theme=data-governance&format=workshop")
+    clear = doc.one("nav", **{"aria-label": "Filters"}).one("a", href=programme_url(programme))
+    assert clear.text == "Clear all filters"
+
+
+def test_programme_filtered_by_format(client, programme):
+    response = client.get(programme_url(programme, "?format=workshop"))
+
+    assert days_on_page(parse(response)) == [("Wednesday 27 November 2030", ["AI workshop"])]
+    assert response.context["selected_format"] == "workshop"
+    assert selected_filters(parse(response)) == ["Workshop"]
+
+
+def test_programme_filtered_by_room(client, programme):
+    terrace = programme.sessions.get(title="Data spaces").room
+
+    response = client.get(programme_url(programme, f"?room={terrace.pk}"))
+
+    assert days_on_page(parse(response)) == [
+        ("Wednesday 27 November 2030", ["AI workshop"]),
+        ("Thursday 28 November 2030", ["Data spaces"]),
+    ]
+    assert response.context["selected_room"] == terrace
+
+
+def test_programme_filters_combined(client, programme):
+    terrace = programme.sessions.get(title="Data spaces").room
+
+    response = client.get(programme_url(programme, f"?theme=data-governance&room={terrace.pk}"))
+
+    assert context_days(response) == [(date(2030, 11, 28), ["Data spaces"])]
+    assert selected_filters(parse(response)) == ["Data governance", "Terrace"]
+
+
+@pytest.mark.parametrize(
+    "query", ["?theme=unknown", "?format=lecture", "?room=999999", "?room=abc", "?theme="]
+)
+def test_programme_unknown_filter_value_empty_state(client, programme, query):
+    response = client.get(programme_url(programme, query))
+
+    doc = parse(response)
+    assert doc.one("div", cls="alert").text == "No session matches these filters."
+    assert day_sections(doc) == []
+    assert response.context["days"] == []
+    assert response.context["filtered"] is True
+
+
+def test_programme_filters_matching_nothing_empty_state(client, programme):
+    response = client.get(programme_url(programme, "?theme=ai&format=plenary"))
+    assert parse(response).one("div", cls="alert").text == "No session matches these filters."
+
+
+def test_programme_without_sessions_not_published_message(client):
+    event = EventFactory()
+    doc = parse(client.get(programme_url(event)))
+    assert doc.one("div", cls="alert").text == (
+        "The programme has not been published yet. Please come back soon."
+    )
+
+
+def test_programme_cancelled_session_listed_and_marked(client):
+    session = SessionFactory(
+        title="Cancelled panel",
+        status=Session.Status.CANCELLED,
+        livestream_url=PUBLIC_STREAM,
+        livestream_visibility=Session.Visibility.PUBLIC,
+    )
+
+    card = parse(client.get(programme_url(session.event))).one(
+        "article", id_=f"session-{session.pk}"
+    )
+
+    assert card.classes == {"card", "session-card", "mb-2", "cancelled"}
+    assert [b.text for b in card.one("h3").select("span", cls="badge")] == ["Cancelled"]
+
+
+def test_programme_public_livestream_badge(client):
+    streamed = SessionFactory(
+        livestream_url=PUBLIC_STREAM, livestream_visibility=Session.Visibility.PUBLIC
+    )
+    private = SessionFactory(
+        event=streamed.event,
+        livestream_url=PRIVATE_STREAM,
+        livestream_visibility=Session.Visibility.REGISTERED,
+    )
+
+    doc = parse(client.get(programme_url(streamed.event)))
+
+    badges = {
+        session.pk: [b.text for b in doc.one(id_=f"session-{session.pk}").one("h3").select("span")]
+        for session in (streamed, private)
+    }
+    assert badges == {streamed.pk: ["Livestream"], private.pk: []}
+
+
+def test_programme_html_in_title_escaped(client):
+    title = '<script>alert("x")</script> & <b>bold</b>'
+    session = SessionFactory(title=title)
+
+    response = client.get(programme_url(session.event))
+
+    link = parse(response).one("a", cls="session-title")
+    assert (link.text, link.select()) == (title, [])
+    assert response.content.decode().count("&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;") == 1
+
+
+# Session detail
+
+
+def test_session_detail_time_in_event_zone_with_zone_named(client):
+    session = SessionFactory(
+        title="Opening plenary",
+        starts_at=datetime(2030, 11, 27, 14, tzinfo=ZoneInfo("UTC")),
+        ends_at=datetime(2030, 11, 27, 15, tzinfo=ZoneInfo("UTC")),
+        room=RoomFactory(name="Plenary Hall", floor="Ground floor"),
+        format=Session.Format.PLENARY,
+        language=Session.Language.ES,
+        capacity=250,
+    )
+
+    doc = parse(client.get(session_url(session)))
+
+    assert doc.one("h1").text == "Opening plenary"
+    assert doc.one("dd", id_="session-when").text == (
+        "Wednesday 27 November 2030, 09:00–10:00 (America/Bogota)"
+    )
+    labels, values = doc.select("dt"), doc.select("dd")
+    details = {dt.text: dd.text for dt, dd in zip(labels, values, strict=True)}
+    assert details == {
+        "When": "Wednesday 27 November 2030, 09:00–10:00 (America/Bogota)",
+        "Where": "Plenary Hall (Ground floor), Convention Centre, Cartagena de Indias",
+        "Format": "Plenary",
+        "Theme": session.theme.name,
+        "Language": "Spanish",
+        "Seats": "250",
+    }
+
+
+def test_session_detail_event_in_another_zone_uses_that_zone(client):
+    event = EventFactory(time_zone="Europe/Madrid")
+    session = SessionFactory(
+        event=event,
+        starts_at=datetime(2030, 11, 27, 8, tzinfo=ZoneInfo("UTC")),
+        ends_at=datetime(2030, 11, 27, 9, 30, tzinfo=ZoneInfo("UTC")),
+    )
+
+    doc = parse(client.get(session_url(session)))
+
+    assert doc.one("dd", id_="session-when").text == (
+        "Wednesday 27 November 2030, 09:00–10:30 (Europe/Madrid)"
+    )
+
+
+def session_around_now(*, starts_in: timedelta, length=timedelta(hours=1), **fields) -> Session:
+    """A session starting `starts_in` from now (negative: already started), in an event whose
+    days run from yesterday to tomorrow in Bogota."""
+    today = timezone.localdate(timezone=BOGOTA)
+    event = EventFactory(
+        start_date=today - timedelta(days=1),
+        end_date=today + timedelta(days=1),
+        livestream_reveal_minutes=15,
+    )
+    starts_at = (timezone.now() + starts_in).replace(second=0, microsecond=0)
+    return SessionFactory(event=event, starts_at=starts_at, ends_at=starts_at + length, **fields)
+
+
+def livestream_box(response) -> list[tuple[str, str | None]]:
+    """The livestream block of a session page: each badge, link and message."""
+    box = parse(response).one("div", id_="livestream")
+    return [
+        (element.text, element.attrs.get("href"))
+        for element in box.iter()
+        if element.tag in ("span", "a")
+        or (element.tag == "div" and "alert" in element.classes and not element.select())
+    ]
+
+
+@pytest.mark.parametrize(
+    ("starts_in", "state"),
+    [(timedelta(minutes=-10), "Live now"), (timedelta(minutes=10), "Starting soon")],
+    ids=["live", "soon"],
+)
+def test_session_detail_public_livestream_link_shown(client, starts_in, state):
+    session = session_around_now(
+        starts_in=starts_in,
+        livestream_url=PUBLIC_STREAM,
+        livestream_visibility=Session.Visibility.PUBLIC,
+    )
+
+    response = client.get(session_url(session))
+
+    assert livestream_box(response) == [(state, None), ("Watch the livestream", PUBLIC_STREAM)]
+
+
+def test_session_detail_public_livestream_link_not_yet(client):
+    session = session_around_now(
+        starts_in=timedelta(hours=2),
+        livestream_url=PUBLIC_STREAM,
+        livestream_visibility=Session.Visibility.PUBLIC,
+    )
+    reveal_at = timezone.localtime(session.starts_at - timedelta(minutes=15), BOGOTA)
+
+    response = client.get(session_url(session))
+
+    assert livestream_box(response) == [
+        (
+            f"Livestreamed: the link appears here on {reveal_at.day} "
+            f"{reveal_at.strftime('%B')} from {reveal_at.strftime('%H:%M')}.",
+            None,
+        )
+    ]
+    assert response.content.decode().count(PUBLIC_STREAM) == 0
+
+
+def test_session_detail_recording_after_the_session(client):
+    session = SessionFactory(
+        livestream_url=PUBLIC_STREAM,
+        livestream_visibility=Session.Visibility.PUBLIC,
+        recording_url="https://stream.example/recording",
+        event=EventFactory(start_date=date(2023, 11, 27), end_date=date(2023, 11, 29)),
+    )
+
+    response = client.get(session_url(session))
+
+    assert livestream_box(response) == [("Watch the recording", "https://stream.example/recording")]
+    assert response.content.decode().count(PUBLIC_STREAM) == 0
+
+
+def test_session_detail_registered_only_livestream_nowhere_while_live(client):
+    session = session_around_now(
+        starts_in=timedelta(minutes=-10),
+        livestream_url=PRIVATE_STREAM,
+        livestream_visibility=Session.Visibility.REGISTERED,
+        recording_url="https://stream.example/private-recording",
+    )
+
+    response = client.get(session_url(session))
+
+    assert livestream_box(response) == [
+        (
+            "Livestreamed for registered participants: open this session from your private "
+            "registration link to watch.",
+            None,
+        )
+    ]
+    assert parse(response).one("div", id_="livestream").select("a") == []
+    # Not in a link, an attribute, a script or a comment: nowhere in the page.
+    assert response.content.decode().count("stream.example") == 0
+
+
+@pytest.mark.parametrize(
+    ("visibility", "status"),
+    [
+        (Session.Visibility.NONE, Session.Status.SCHEDULED),
+        (Session.Visibility.PUBLIC, Session.Status.CANCELLED),
+        (Session.Visibility.REGISTERED, Session.Status.CANCELLED),
+    ],
+    ids=["not-streamed", "cancelled-public", "cancelled-registered-only"],
+)
+def test_session_detail_livestream_hidden_while_live(client, visibility, status):
+    session = session_around_now(
+        starts_in=timedelta(minutes=-10),
+        livestream_url=PRIVATE_STREAM,
+        livestream_visibility=visibility,
+        status=status,
+    )
+
+    response = client.get(session_url(session))
+
+    assert livestream_box(response) == []
+    assert response.content.decode().count("stream.example") == 0
+
+
+def test_session_detail_cancelled_marked(client):
+    session = SessionFactory(status=Session.Status.CANCELLED)
+
+    doc = parse(client.get(session_url(session)))
+
+    alerts = [(div.attrs.get("role"), div.text) for div in doc.select("div", cls="alert")]
+    assert alerts == [("status", "This session has been cancelled.")]
+    assert doc.one("h1").text == session.title
+
+
+def test_session_detail_speakers_with_links(client):
+    ana = SpeakerFactory(name="Ana Restrepo", slug="ana", affiliation="MinTIC")
+    session = SessionFactory(speakers=[ana, SpeakerFactory(name="Bo", slug="bo", affiliation="")])
+
+    doc = parse(client.get(session_url(session)))
+
+    items = doc.one("main").select("ul")[-1].select("li")
+    assert [(li.text, li.one("a").attrs["href"]) for li in items] == [
+        ("Ana Restrepo, MinTIC", f"/events/{session.event.slug}/speakers/#speaker-ana"),
+        ("Bo", f"/events/{session.event.slug}/speakers/#speaker-bo"),
+    ]
+
+
+def test_session_detail_without_speakers_says_to_be_announced(client):
+    session = SessionFactory()
+    doc = parse(client.get(session_url(session)))
+    assert doc.one("li", cls="text-body-secondary").text == "Speakers to be announced."
+
+
+def test_session_detail_html_in_title_escaped(client):
+    title = '<img src=x onerror="alert(1)"> Data'
+    session = SessionFactory(title=title, abstract="<b>Bold</b> claim")
+
+    doc = parse(client.get(session_url(session)))
+
+    assert (doc.one("h1").text, doc.one("h1").select()) == (title, [])
+    assert doc.select("img") == []
+    assert doc.select("b") == []
+    assert doc.one("title").text == f"{title} · {session.event.name}"
+
+
+def test_session_detail_of_another_event_not_found(client):
+    session = SessionFactory()
+    other = EventFactory()
+    response = client.get(f"/events/{other.slug}/sessions/{session.pk}/")
+    assert (response.status_code, parse(response).one("h1").text) == (404, "Page not found")
+
+
+# Speakers and themes
+
+
+def test_speaker_list_speakers_with_their_sessions(client):
+    ana = SpeakerFactory(name="Ana", slug="ana", affiliation="MinTIC", country="Colombia")
+    session = SessionFactory(title="Opening", speakers=[ana])
+    SessionFactory(title="Elsewhere", speakers=[SpeakerFactory(name="Absent")])
+
+    doc = parse(client.get(f"/events/{session.event.slug}/speakers/"))
+
+    cards = doc.one("main").select("article")
+    assert [card.attrs["id"] for card in cards] == ["speaker-ana"]
+    assert cards[0].one("h2").text == "Ana"
+    assert cards[0].one("p").text == "MinTIC · Colombia"
+    link = cards[0].one("li").one("a")
+    assert (link.text, link.attrs["href"]) == ("Opening", session_url(session))
+
+
+def test_theme_detail_only_sessions_of_the_theme(client, programme):
+    response = client.get(f"/events/{programme.slug}/themes/ai/")
+
+    doc = parse(response)
+    assert doc.one("h1").text == "Artificial intelligence"
+    assert days_on_page(doc) == [("Wednesday 27 November 2030", ["AI workshop"])]
+
+
+# Visibility and errors
+
+
+def test_unpublished_event_not_found_for_participants(client):
+    event = EventFactory(published=False)
+    session = SessionFactory(event=event)
+    client.force_login(UserFactory(is_staff=False))
+    pages = []
+    for url in (f"/events/{event.slug}/", programme_url(event), session_url(session)):
+        response = client.get(url)
+        pages.append((response.status_code, parse(response).one("h1").text))
+    assert pages == [(404, "Page not found")] * 3
+
+
+def test_unpublished_event_not_found_for_anonymous(client):
+    event = EventFactory(published=False)
+    response = client.get(programme_url(event))
+    assert (response.status_code, parse(response).one("h1").text) == (404, "Page not found")
+
+
+def test_unpublished_event_visible_to_staff(client, organiser):
+    event = EventFactory(name="Draft days", published=False)
+    session = SessionFactory(event=event, title="Draft session")
+    client.force_login(organiser)
+
+    home = client.get(f"/events/{event.slug}/")
+    detail = client.get(session_url(session))
+
+    assert (home.status_code, parse(home).one("h1").text) == (200, "Draft days")
+    assert (detail.status_code, parse(detail).one("h1").text) == (200, "Draft session")
+
+
+@pytest.mark.parametrize("url", ["/events/no-such-event/", "/no/such/page/"])
+def test_not_found_friendly_page(client, url):
+    response = client.get(url)
+
+    doc = parse(response)
+    assert response.status_code == 404
+    assert [t.name for t in response.templates][:2] == ["404.html", "base.html"]
+    assert doc.one("h1").text == "Page not found"
+    assert doc.one("main").select("p")[0].text == (
+        "We could not find this page. It may have moved, or the link may be mistyped."
+    )
+    assert doc.one("a", cls="btn-primary").attrs["href"] == "/"
+
+
+# Languages
+
+
+def test_language_switch_to_spanish_sets_page_language(client, programme):
+    url = programme_url(programme)
+
+    switched = client.post("/i18n/setlang/", {"language": "es", "next": url})
+    response = client.get(url)
+
+    assert (switched.status_code, switched["Location"]) == (302, url)
+    doc = parse(response)
+    assert doc.one("html").attrs["lang"] == "es"
+    current = doc.one("button", **{"aria-current": "true"})
+    assert (current.attrs["value"], current.text) == ("es", "Español")
+
+
+def test_language_default_english(client, programme):
+    doc = parse(client.get(programme_url(programme)))
+    assert doc.one("html").attrs["lang"] == "en"
+    assert doc.one("input", name="next").attrs["value"] == programme_url(programme)
+
+
+# Queries: a fixed number per page, whatever the size of the programme
+
+
+def programme_of(size: int):
+    event = EventFactory(slug="big")
+    themes = ThemeFactory.create_batch(3)
+    rooms = RoomFactory.create_batch(3)
+    speakers = SpeakerFactory.create_batch(4)
+    for i in range(size):
+        starts_at = bogota(1 + i % 3, 8) + timedelta(minutes=5 * (i // 3))
+        SessionFactory(
+            event=event,
+            theme=themes[i % 3],
+            room=rooms[i % 3],
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=1),
+            speakers=speakers[: 1 + i % 4],
+        )
+    return event
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_programme_queries_constant(client, django_assert_num_queries, size):
+    event = programme_of(size)
+
+    with django_assert_num_queries(PROGRAMME_QUERIES):
+        response = client.get(programme_url(event))
+
+    assert sum(len(sessions) for _day, sessions in response.context["days"]) == size
+
+
+@pytest.mark.parametrize("size", [10, 300])
+def test_programme_filtered_queries_constant(client, django_assert_num_queries, size):
+    event = programme_of(size)
+    theme = event.sessions.first().theme
+
+    with django_assert_num_queries(PROGRAMME_QUERIES):
+        response = client.get(programme_url(event, f"?theme={theme.slug}&format=panel"))
+
+    # Every third session has the first theme; all are panels.
+    assert sum(len(sessions) for _day, sessions in response.context["days"]) == len(
+        range(0, size, 3)
+    )
+
+
+@pytest.mark.parametrize("speakers", [1, 20])
+def test_session_detail_queries_constant(client, django_assert_num_queries, speakers):
+    session = SessionFactory(speakers=SpeakerFactory.create_batch(speakers))
+
+    with django_assert_num_queries(SESSION_DETAIL_QUERIES):
+        response = client.get(session_url(session))
+
+    assert len(parse(response).one("main").select("ul")[-1].select("li")) == speakers
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_speaker_list_queries_constant(client, django_assert_num_queries, size):
+    event = programme_of(size)  # with 4 speakers
+    SpeakerFactory.create_batch(size)  # in no session: not listed
+    for session, speaker in zip(
+        event.sessions.all(), SpeakerFactory.create_batch(size), strict=True
+    ):
+        session.speakers.add(speaker)
+
+    with django_assert_num_queries(SPEAKER_LIST_QUERIES):
+        response = client.get(f"/events/{event.slug}/speakers/")
+
+    assert len(parse(response).one("main").select("article")) == min(size, 4) + size

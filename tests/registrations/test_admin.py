@@ -1,0 +1,435 @@
+"""The organisers' back office, driven through the real admin as a member of Organisers."""
+
+import csv
+import io
+import re
+from html.parser import HTMLParser
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from events.models import Session
+from registrations import services
+from registrations.admin import EXPORT_COLUMNS
+from registrations.models import Registration, SessionChoice
+from tests.factories import CategoryFactory, EventFactory, RegistrationFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+CHANGELIST = "admin:registrations_registration_changelist"
+
+
+@pytest.fixture
+def organiser_client(client, organiser):
+    client.force_login(organiser)
+    return client
+
+
+def result_names(response) -> list[str]:
+    return sorted(r.full_name for r in response.context["cl"].result_list)
+
+
+def flashed(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def statuses(*registrations: Registration) -> list[str]:
+    return [Registration.objects.get(pk=r.pk).status for r in registrations]
+
+
+def action(client, name: str, *registrations: Registration):
+    return client.post(
+        reverse(CHANGELIST),
+        {"action": name, "_selected_action": [r.pk for r in registrations], "index": "0"},
+        follow=True,
+    )
+
+
+class _FormFields(HTMLParser):
+    """The values a browser would submit from the form with this id."""
+
+    def __init__(self, form_id: str):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = False
+        self.data: dict[str, list[str]] = {}
+        self.select = self.textarea = None
+
+    def add(self, name: str, value: str) -> None:
+        self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside or ("name" not in attrs and tag != "option"):
+            return
+        if tag == "input":
+            kind = attrs.get("type", "text")
+            if kind in {"submit", "button", "file", "image", "reset"}:
+                return
+            if kind in {"checkbox", "radio"} and "checked" not in attrs:
+                return
+            self.add(attrs["name"], attrs.get("value", "on" if kind == "checkbox" else ""))
+        elif tag == "select":
+            self.select = attrs["name"]
+            self.data.setdefault(self.select, [])
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.add(self.select, attrs.get("value", ""))
+        elif tag == "textarea":
+            self.textarea = attrs["name"]
+            self.add(self.textarea, "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.data[self.textarea][-1] += data.removeprefix("\n")
+
+
+def form_fields(response, form_id: str) -> dict[str, list[str]]:
+    parser = _FormFields(form_id)
+    parser.feed(response.content.decode())
+    return parser.data
+
+
+# --- changelist --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def people():
+    """Four registrations that differ in every filtered field."""
+    cartagena, lisbon = EventFactory(name="Cartagena 2030"), EventFactory(name="Lisbon 2031")
+    government, academia = CategoryFactory(), CategoryFactory()
+    RegistrationFactory(
+        full_name="Ana Restrepo",
+        email="ana@mintic.gov.co",
+        organisation="MinTIC",
+        event=cartagena,
+        category=government,
+        mode="in_person",
+        status="confirmed",
+        country="CO",
+        language="es",
+    )
+    RegistrationFactory(
+        full_name="Bruno Díaz",
+        email="bruno@usal.es",
+        organisation="Universidad de Salamanca",
+        event=cartagena,
+        category=academia,
+        mode="online",
+        status="waitlisted",
+        country="ES",
+        language="es",
+    )
+    RegistrationFactory(
+        full_name="Carla Souza",
+        email="carla@anatel.gov.br",
+        organisation="Anatel",
+        event=lisbon,
+        category=government,
+        mode="online",
+        status="pending",
+        country="BR",
+        language="pt",
+    )
+    RegistrationFactory(
+        full_name="Dana Smith",
+        email="dana@example.org",
+        organisation="Ana Foundation",
+        event=lisbon,
+        category=academia,
+        mode="in_person",
+        status="cancelled",
+        country="IE",
+        language="en",
+    )
+    return {
+        "cartagena": cartagena.pk,
+        "lisbon": lisbon.pk,
+        "government": government.pk,
+        "academia": academia.pk,
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ({}, ["Ana Restrepo", "Bruno Díaz", "Carla Souza", "Dana Smith"]),
+        ({"event__id__exact": "lisbon"}, ["Carla Souza", "Dana Smith"]),
+        ({"category__id__exact": "government"}, ["Ana Restrepo", "Carla Souza"]),
+        ({"mode__exact": "online"}, ["Bruno Díaz", "Carla Souza"]),
+        ({"status__exact": "waitlisted"}, ["Bruno Díaz"]),
+        ({"country__exact": "BR"}, ["Carla Souza"]),
+        ({"language__exact": "es"}, ["Ana Restrepo", "Bruno Díaz"]),
+        ({"event__id__exact": "cartagena", "mode__exact": "online"}, ["Bruno Díaz"]),
+        ({"q": "souza"}, ["Carla Souza"]),
+        ({"q": "usal.es"}, ["Bruno Díaz"]),
+        ({"q": "salamanca"}, ["Bruno Díaz"]),
+        ({"q": "ana"}, ["Ana Restrepo", "Carla Souza", "Dana Smith"]),
+    ],
+)
+def test_changelist_filters_and_search(organiser_client, people, query, expected):
+    params = {name: people.get(value, value) for name, value in query.items()}
+    response = organiser_client.get(reverse(CHANGELIST), params)
+    assert response.status_code == 200
+    assert result_names(response) == expected
+
+
+def test_changelist_escapes_html_in_name(organiser_client):
+    RegistrationFactory(full_name="<b>Ana</b> <script>alert(1)</script>")
+    html = organiser_client.get(reverse(CHANGELIST)).content.decode()
+    assert re.findall(r'<th class="field-full_name"><a href="[^"]*">(.*?)</a></th>', html) == [
+        "&lt;b&gt;Ana&lt;/b&gt; &lt;script&gt;alert(1)&lt;/script&gt;"
+    ]
+    assert html.count("<script>alert(1)") == 0
+
+
+@pytest.mark.parametrize("size", [5, 50])
+def test_changelist_queries_constant(organiser_client, django_assert_num_queries, size):
+    RegistrationFactory.create_batch(size)
+    # Session, user, the user's and the group's permissions, the event and category filter
+    # choices, count, full count, rows, and two for the date hierarchy.
+    with django_assert_num_queries(11):
+        response = organiser_client.get(reverse(CHANGELIST))
+    assert len(response.context["cl"].result_list) == size
+
+
+# --- actions -----------------------------------------------------------------------------------
+
+
+def test_action_confirm_confirms_in_registration_order_within_capacity(
+    organiser_client, django_capture_on_commit_callbacks
+):
+    event = EventFactory(in_person_capacity=1)
+    earlier, later = RegistrationFactory.create_batch(2, event=event)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = action(organiser_client, "confirm", later, earlier)
+    assert flashed(response) == ["1 registration confirmed."]
+    assert statuses(earlier, later) == ["confirmed", "waitlisted"]
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        ([earlier.email], f"You are registered for {event.name}"),
+        ([later.email], f"You are on the waitlist for {event.name}"),
+    ]
+
+
+def test_action_cancel_cancels_and_promotes_waitlist(organiser_client):
+    event = EventFactory(in_person_capacity=1)
+    holder = RegistrationFactory(event=event, status="confirmed")
+    waiting = services.registration_confirm(registration_id=RegistrationFactory(event=event).pk)
+    response = action(organiser_client, "cancel", holder)
+    assert flashed(response) == ["1 registration cancelled."]
+    assert statuses(holder, waiting) == ["cancelled", "confirmed"]
+
+
+def test_action_resend_confirmation_only_to_pending(
+    organiser_client, django_capture_on_commit_callbacks
+):
+    pending = RegistrationFactory()
+    confirmed = RegistrationFactory(status="confirmed")
+    with django_capture_on_commit_callbacks(execute=True):
+        response = action(organiser_client, "resend_confirmation", pending, confirmed)
+    assert flashed(response) == ["1 confirmation email queued."]
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        ([pending.email], f"Confirm your registration for {pending.event.name}")
+    ]
+
+
+def test_action_promote_confirms_waitlisted_over_capacity(
+    organiser_client, django_capture_on_commit_callbacks
+):
+    event = EventFactory(in_person_capacity=1)
+    RegistrationFactory(event=event, status="confirmed")
+    waiting = RegistrationFactory(event=event, status="waitlisted")
+    pending = RegistrationFactory(event=event)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = action(organiser_client, "promote", waiting, pending)
+    assert flashed(response) == ["1 registration promoted."]
+    assert statuses(waiting, pending) == ["confirmed", "pending"]
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        ([waiting.email], f"A place is yours at {event.name}")
+    ]
+
+
+def export(client, *registrations: Registration):
+    response = action(client, "export_csv", *registrations)
+    text = response.content.decode()
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert re.fullmatch(
+        r'attachment; filename="registrations-\d{8}-\d{4}\.csv"',
+        response["Content-Disposition"],
+    )
+    assert text[0] == "\ufeff"
+    return list(csv.reader(io.StringIO(text[1:], newline="")))
+
+
+def test_action_export_csv_header_and_one_row_per_registration_by_id(organiser_client):
+    event = EventFactory(name="Cartagena 2030")
+    category = CategoryFactory(name="Research networks")
+    first = RegistrationFactory(
+        event=event,
+        category=category,
+        full_name="Ana Lucía Restrepo",
+        email="ana@example.org",
+        job_title="Director",
+        needs="Interpretation, please",
+        media_consent=True,
+    )
+    second, third = RegistrationFactory.create_batch(2, event=event, category=category)
+    rows = export(organiser_client, third, first, second)
+    assert rows[0] == EXPORT_COLUMNS
+    assert [row[0] for row in rows[1:]] == [str(first.pk), str(second.pk), str(third.pk)]
+    first.refresh_from_db()
+    assert rows[1] == [
+        str(first.pk),
+        "Cartagena 2030",
+        "Ana Lucía Restrepo",
+        "ana@example.org",
+        "Ministry of ICT",
+        "Director",
+        "CO",
+        "Research networks",
+        "in_person",
+        "en",
+        "America/Bogota",
+        "Interpretation, please",
+        "pending",
+        "yes",
+        "yes",
+        "2023-11",
+        first.privacy_consent_at.isoformat(),
+        first.created_at.isoformat(),
+        "",
+        "",
+        "",
+    ]
+
+
+def test_action_export_csv_cells_formula_safe(organiser_client):
+    names = ["+1 800", "@SUM(A1)", "-2", "\tx", "\rx"]
+    registrations = [
+        RegistrationFactory(full_name=name, organisation='=HYPERLINK("http://x")') for name in names
+    ]
+    rows = export(organiser_client, *registrations)
+    name_at = EXPORT_COLUMNS.index("full_name")
+    organisation_at = EXPORT_COLUMNS.index("organisation")
+    assert [row[name_at] for row in rows[1:]] == ["'+1 800", "'@SUM(A1)", "'-2", "'\tx", "'\rx"]
+    assert [row[organisation_at] for row in rows[1:]] == ['\'=HYPERLINK("http://x")'] * 5
+
+
+# --- event summary -----------------------------------------------------------------------------
+
+
+def test_event_summary_counts_places_and_session_fill(organiser_client):
+    event = EventFactory(in_person_capacity=3, online_capacity=None)
+    alpha = CategoryFactory(name="Alpha group", position=0)
+    beta = CategoryFactory(name="Beta group", position=0)
+    for category, mode, status, count in [
+        (alpha, "in_person", "confirmed", 2),
+        (alpha, "in_person", "waitlisted", 1),
+        (alpha, "online", "confirmed", 1),
+        (beta, "in_person", "confirmed", 1),
+        (beta, "in_person", "pending", 1),
+        (beta, "online", "cancelled", 1),
+    ]:
+        RegistrationFactory.create_batch(
+            count, event=event, category=category, mode=mode, status=status
+        )
+    RegistrationFactory(status="confirmed")  # another event's
+    confirmed = list(Registration.objects.filter(event=event, status="confirmed"))
+    keynote = SessionFactory(event=event, title="Keynote", capacity=2)
+    workshop = SessionFactory(event=event, title="Workshop", capacity=None)
+    for registration in confirmed[:3]:
+        services.session_choose(registration=registration, session_id=keynote.pk)
+    services.session_choose(registration=confirmed[0], session_id=workshop.pk)
+
+    response = organiser_client.get(
+        reverse("admin:events_event_registrations_summary", args=[event.pk])
+    )
+    summary = response.context["summary"]
+    assert [(str(r["category"]), str(r["mode"]), r["counts"]) for r in summary["rows"]] == [
+        ("Alpha group", "In person", [0, 2, 1, 0]),
+        ("Alpha group", "Online", [0, 1, 0, 0]),
+        ("Beta group", "In person", [1, 1, 0, 0]),
+        ("Beta group", "Online", [0, 0, 0, 1]),
+    ]
+    assert [label for _value, label in summary["statuses"]] == [
+        "Pending confirmation",
+        "Confirmed",
+        "Waitlisted",
+        "Cancelled",
+    ]
+    assert [{**p, "mode": str(p["mode"])} for p in summary["places"]] == [
+        {"mode": "In person", "confirmed": 3, "capacity": 3, "left": 0, "waitlist": 1},
+        {"mode": "Online", "confirmed": 1, "capacity": None, "left": None, "waitlist": 0},
+    ]
+    assert [(s.title, s.seated, s.capacity, s.waiting) for s in summary["sessions"]] == [
+        ("Keynote", 2, 2, 1),
+        ("Workshop", 1, None, 0),
+    ]
+
+
+# --- capacity raised in the programme's admin --------------------------------------------------
+
+
+def test_event_change_form_capacity_raised_promotes_waitlist(organiser_client):
+    event = EventFactory(in_person_capacity=1)
+    RegistrationFactory(event=event, status="confirmed")
+    first = services.registration_confirm(registration_id=RegistrationFactory(event=event).pk)
+    second = services.registration_confirm(registration_id=RegistrationFactory(event=event).pk)
+    url = reverse("admin:events_event_change", args=[event.pk])
+    data = form_fields(organiser_client.get(url), "event_form")
+    assert data["in_person_capacity"] == ["1"]
+    data["in_person_capacity"] = ["2"]
+    response = organiser_client.post(url, data, follow=True)
+    assert flashed(response)[0] == "1 participant promoted from the waitlist."
+    event.refresh_from_db()
+    assert event.in_person_capacity == 2
+    assert statuses(first, second) == ["confirmed", "waitlisted"]
+
+
+def test_session_change_form_capacity_raised_seats_waitlist(organiser_client):
+    session = SessionFactory(capacity=1)
+    seated, first, second = RegistrationFactory.create_batch(
+        3, event=session.event, status="confirmed"
+    )
+    for registration in (seated, first, second):
+        services.session_choose(registration=registration, session_id=session.pk)
+    url = reverse("admin:events_session_change", args=[session.pk])
+    data = form_fields(organiser_client.get(url), "session_form")
+    assert data["capacity"] == ["1"]
+    data["capacity"] = ["2"]
+    response = organiser_client.post(url, data)
+    assert response.status_code == 302
+    session.refresh_from_db()
+    assert session.capacity == 2
+    assert dict(session.choices.values_list("registration_id", "status")) == {
+        seated.pk: SessionChoice.Status.CHOSEN,
+        first.pk: SessionChoice.Status.CHOSEN,
+        second.pk: SessionChoice.Status.WAITLISTED,
+    }
+
+
+def test_session_admin_delete_refused_once_in_calendars(client, organiser):
+    """A session participants were invited to is cancelled, not deleted: deleting it would
+    leave it in their calendars with no CANCEL sent."""
+    registration = RegistrationFactory(status="confirmed")
+    session = SessionFactory(event=registration.event)
+    services.session_choose(registration=registration, session_id=session.pk)
+    client.force_login(organiser)
+    response = client.post(
+        reverse("admin:events_session_delete", args=[session.pk]), {"post": "yes"}
+    )
+    assert response.status_code == 200
+    assert [str(p) for p in response.context["protected"]] == [
+        f"Calendar invitation: REQUEST {session.pk} seq 0 → {registration.pk}"
+    ]
+    assert Session.objects.filter(pk=session.pk).exists()

@@ -1,0 +1,46 @@
+import re
+
+import pytest
+
+from registrations.emails import message_email
+from registrations.outbox import message_queue
+from tests.factories import RegistrationFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def email_for(registration, kind: str = "confirm_email"):
+    return message_email(message=message_queue(registration=registration, kind=kind))
+
+
+def html_part(email) -> str:
+    ((html, _mimetype),) = [a for a in email.alternatives if a.mimetype == "text/html"]
+    return html
+
+
+def test_message_email_english_subject_and_recipient():
+    registration = RegistrationFactory(language="en", event__name="Alliance Days 2030")
+    email = email_for(registration)
+    assert email.subject == "Confirm your registration for Alliance Days 2030"
+    assert email.to == [registration.email]
+    assert email.reply_to == ["organisers@example.org"]
+
+
+@pytest.mark.parametrize("language", ["en", "es", "pt"])
+def test_message_email_html_in_participants_language(language):
+    # The catalogues are still empty: the text is English, the markup already says which
+    # language it is meant to be in.
+    email = email_for(RegistrationFactory(language=language))
+    assert re.findall(r'<html lang="([^"]*)">', html_part(email)) == [language]
+
+
+def test_message_email_html_escapes_participant_name():
+    email = email_for(RegistrationFactory(full_name="<script>alert(1)</script>"))
+    html = html_part(email)
+    assert html.count("<script>") == 0
+    assert re.findall(r"<p>Dear (.*?),</p>", html) == ["&lt;script&gt;alert(1)&lt;/script&gt;"]
+
+
+def test_message_email_text_keeps_participant_name_as_typed():
+    email = email_for(RegistrationFactory(full_name="O'Brien & <Sons>"))
+    assert re.findall(r"^Dear (.*),$", email.body, re.MULTILINE) == ["O'Brien & <Sons>"]

@@ -1,0 +1,205 @@
+import pytest
+from django.core.exceptions import ValidationError
+
+from events.models import Session
+from registrations import selectors, services
+from registrations.models import Message, Registration, SessionChoice
+from tests.factories import CategoryFactory, EventFactory, RegistrationFactory, SessionFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def statuses(*registrations: Registration) -> list[str]:
+    return [Registration.objects.get(pk=r.pk).status for r in registrations]
+
+
+def choice_statuses(session: Session) -> dict[int, str]:
+    return dict(session.choices.values_list("registration_id", "status"))
+
+
+def kinds(registration: Registration) -> list[str]:
+    return list(registration.messages.order_by("pk").values_list("kind", flat=True))
+
+
+def waitlisted(event, count: int, **fields) -> list[Registration]:
+    """Registrations that confirmed, in this order, when the event was full."""
+    registrations = [
+        services.registration_confirm(registration_id=registration.pk)
+        for registration in RegistrationFactory.create_batch(count, event=event, **fields)
+    ]
+    assert [registration.status for registration in registrations] == ["waitlisted"] * count
+    return registrations
+
+
+# --- waitlist ----------------------------------------------------------------------------------
+
+
+def test_registration_cancel_promotes_waitlist_first_come_first_served():
+    event = EventFactory(in_person_capacity=1)
+    holder = RegistrationFactory(event=event, status="confirmed")
+    first, second = waitlisted(event, 2)
+    services.registration_cancel(registration_id=holder.pk)
+    assert statuses(holder, first, second) == ["cancelled", "confirmed", "waitlisted"]
+    assert kinds(first) == ["waitlisted", "promoted"]
+    assert kinds(second) == ["waitlisted"]
+
+
+def test_registration_cancel_quota_blocked_does_not_block_next():
+    event = EventFactory(in_person_capacity=2)
+    quota_one = CategoryFactory(in_person_quota=1)
+    open_category = CategoryFactory()
+    RegistrationFactory(event=event, category=quota_one, status="confirmed")
+    holder = RegistrationFactory(event=event, category=open_category, status="confirmed")
+    (blocked,) = waitlisted(event, 1, category=quota_one)
+    behind, last = waitlisted(event, 2, category=open_category)
+    assert services.waitlist_position(registration=behind) == 2
+    services.registration_cancel(registration_id=holder.pk)
+    assert statuses(blocked, behind, last) == ["waitlisted", "confirmed", "waitlisted"]
+    assert services.waitlist_position(registration=Registration.objects.get(pk=last.pk)) == 2
+
+
+def test_waitlist_promote_capacity_raised_promotes_in_order():
+    event = EventFactory(in_person_capacity=1)
+    RegistrationFactory(event=event, status="confirmed")
+    first, second, third = waitlisted(event, 3)
+    event.in_person_capacity = 3
+    event.save()
+    assert services.waitlist_promote(event_id=event.pk) == [first.pk, second.pk]
+    assert statuses(first, second, third) == ["confirmed", "confirmed", "waitlisted"]
+    assert services.waitlist_promote(event_id=event.pk) == []
+
+
+def test_registration_confirm_online_unlimited_without_online_capacity():
+    event = EventFactory(in_person_capacity=1, online_capacity=None)
+    online = RegistrationFactory.create_batch(3, event=event, mode="online")
+    for registration in online:
+        services.registration_confirm(registration_id=registration.pk)
+    assert statuses(*online) == ["confirmed", "confirmed", "confirmed"]
+
+
+def test_registration_confirm_online_capacity_applies_when_set():
+    event = EventFactory(in_person_capacity=None, online_capacity=2)
+    online = RegistrationFactory.create_batch(3, event=event, mode="online")
+    in_person = RegistrationFactory(event=event, mode="in_person")
+    for registration in [*online, in_person]:
+        services.registration_confirm(registration_id=registration.pk)
+    assert statuses(*online, in_person) == ["confirmed", "confirmed", "waitlisted", "confirmed"]
+
+
+def test_registration_confirm_twice_changes_nothing():
+    registration = RegistrationFactory()
+    services.registration_confirm(registration_id=registration.pk)
+    services.registration_confirm(registration_id=registration.pk)
+    assert statuses(registration) == ["confirmed"]
+    assert kinds(registration) == ["confirmed"]
+
+
+# --- registration_update ---------------------------------------------------------------------
+
+
+def test_registration_update_to_in_person_when_full_raises_and_saves_nothing():
+    event = EventFactory(in_person_capacity=1)
+    RegistrationFactory(event=event, status="confirmed")
+    online = RegistrationFactory(event=event, mode="online", status="confirmed")
+    with pytest.raises(ValidationError) as raised:
+        services.registration_update(
+            registration=online, data={"mode": "in_person", "organisation": "New Ministry"}
+        )
+    assert raised.value.message_dict == {
+        "mode": ["There are no in-person places left. You can attend online."]
+    }
+    online.refresh_from_db()
+    assert (online.mode, online.organisation, online.status) == (
+        "online",
+        "Ministry of ICT",
+        "confirmed",
+    )
+
+
+def test_registration_update_to_online_frees_place_and_promotes():
+    event = EventFactory(in_person_capacity=1)
+    holder = RegistrationFactory(event=event, status="confirmed")
+    (waiting,) = waitlisted(event, 1)
+    services.registration_update(registration=holder, data={"mode": "online"})
+    holder.refresh_from_db()
+    assert (holder.mode, holder.status) == ("online", "confirmed")
+    assert statuses(waiting) == ["confirmed"]
+    assert kinds(waiting) == ["waitlisted", "promoted"]
+
+
+# --- sessions ----------------------------------------------------------------------------------
+
+
+def test_session_choose_when_full_waitlists():
+    session = SessionFactory(capacity=1)
+    first, second = RegistrationFactory.create_batch(2, event=session.event, status="confirmed")
+    assert services.session_choose(registration=first, session_id=session.pk).status == "chosen"
+    assert (
+        services.session_choose(registration=second, session_id=session.pk).status == "waitlisted"
+    )
+    assert services.session_choose(registration=first, session_id=session.pk).status == "chosen"
+    assert SessionChoice.objects.count() == 2
+
+
+def test_session_drop_promotes_session_waitlist_in_order():
+    session = SessionFactory(capacity=1)
+    seated, first, second = RegistrationFactory.create_batch(
+        3, event=session.event, status="confirmed"
+    )
+    for registration in (seated, first, second):
+        services.session_choose(registration=registration, session_id=session.pk)
+    services.session_drop(registration=seated, session_id=session.pk)
+    assert choice_statuses(session) == {first.pk: "chosen", second.pk: "waitlisted"}
+    promoted = Message.objects.get(kind=Message.Kind.SESSION_PROMOTED)
+    assert (promoted.registration_id, promoted.context) == (first.pk, {"session_id": session.pk})
+
+
+@pytest.mark.parametrize("status", ["pending", "waitlisted", "cancelled"])
+def test_session_choose_unconfirmed_registration_refused(status):
+    session = SessionFactory()
+    registration = RegistrationFactory(event=session.event, status=status)
+    with pytest.raises(ValidationError) as raised:
+        services.session_choose(registration=registration, session_id=session.pk)
+    assert raised.value.messages == ["Only confirmed participants can choose sessions."]
+    assert SessionChoice.objects.count() == 0
+
+
+def test_session_choose_cancelled_session_refused():
+    session = SessionFactory(status=Session.Status.CANCELLED)
+    registration = RegistrationFactory(event=session.event, status="confirmed")
+    with pytest.raises(ValidationError) as raised:
+        services.session_choose(registration=registration, session_id=session.pk)
+    assert raised.value.messages == ["This session has been cancelled."]
+    assert SessionChoice.objects.count() == 0
+
+
+def test_session_choose_other_events_session_not_found():
+    session = SessionFactory()
+    registration = RegistrationFactory(status="confirmed")
+    with pytest.raises(Session.DoesNotExist):
+        services.session_choose(registration=registration, session_id=session.pk)
+
+
+# --- private links -----------------------------------------------------------------------------
+
+
+def test_registration_link_renew_revokes_old_token():
+    registration = RegistrationFactory(email="ana@example.org")
+    other_event = RegistrationFactory(email="ana@example.org", status="confirmed")
+    cancelled = RegistrationFactory(email="ana@example.org", status="cancelled")
+    old = {r.pk: r.token for r in (registration, other_event, cancelled)}
+    assert services.registration_link_renew(email="ana@example.org") == 2
+    for renewed in (registration, other_event):
+        renewed.refresh_from_db()
+        assert renewed.token != old[renewed.pk]
+        assert selectors.registration_by_token(token=old[renewed.pk]) is None
+        assert selectors.registration_by_token(token=renewed.token) == renewed
+        assert kinds(renewed) == ["manage_link"]
+    cancelled.refresh_from_db()
+    assert cancelled.token == old[cancelled.pk]
+    assert kinds(cancelled) == []
+
+
+def test_registration_link_renew_unknown_email_renews_nothing():
+    assert services.registration_link_renew(email="nobody@example.org") == 0
+    assert Message.objects.count() == 0
