@@ -86,7 +86,7 @@ def message_email(*, message: Message, session: Session | None = None) -> EmailM
     session_id = message_session_id(message)
     if session_id:
         if session is None:
-            session = sessions_for_calendar(sessions=Session.objects.filter(pk=session_id)).get()
+            (session,) = sessions_for_calendar(sessions=Session.objects.filter(pk=session_id))
         context["session"] = session
         context["watch_url"] = settings.SITE_URL + reverse(
             "registrations:watch", kwargs={"token": registration.token, "session_id": session_id}

@@ -3,11 +3,11 @@
 SMTP has no transaction that could span our database: a worker killed after the server took a
 message but before the database said so would, once its row is put back, send it twice. The
 server takes a message only when it reads the "." that ends DATA, and discards an unfinished
-DATA when the connection drops. So the row is marked sent after the whole body is written and
-*before* that final ".": a crash earlier leaves the server with nothing (the row, still in
-`sending`, is safely put back), a crash later leaves the server with the message and the row
-saying so. Only a crash in the microseconds between the commit and the write of "." loses the
-message; none sends it twice.
+DATA when the connection drops. So the update marking the row sent is written after the whole
+body and *before* that final ".", and both replies are awaited only then: a crash earlier leaves
+the server with nothing (the row, still in `sending`, is safely put back), a crash later leaves
+the server with the message and the database with the update. Only a crash in the microseconds
+between the two writes loses the message; none sends it twice.
 """
 
 import re
@@ -23,10 +23,11 @@ LEADING_DOT = re.compile(rb"(?m)^\.")
 
 
 def send_recording_first(
-    smtp: smtplib.SMTP, email: EmailMessage, record_sent: Callable[[], None]
+    smtp: smtplib.SMTP, email: EmailMessage, record_sent: Callable[[], Callable[[], None]]
 ) -> None:
     """Send `email` on an open connection, calling `record_sent` just before the server can
-    accept it. Raises smtplib errors; after `record_sent`, only the server's final answer."""
+    accept it; what it returns is called after the final "." to wait for the record. Raises
+    smtplib errors; after `record_sent`, only the server's final answer."""
     encoding = email.encoding or settings.DEFAULT_CHARSET
     sender = sanitize_address(email.from_email, encoding)
     recipients = [sanitize_address(address, encoding) for address in email.recipients()]
@@ -55,8 +56,9 @@ def send_recording_first(
         smtp.rset()
         raise smtplib.SMTPDataError(code, reply)
     smtp.send(body)
-    record_sent()
+    recorded = record_sent()
     smtp.send(b".\r\n")
+    recorded()
     code, reply = smtp.getreply()
     if code != 250:
         raise smtplib.SMTPDataError(code, reply)

@@ -21,9 +21,9 @@ pytestmark = pytest.mark.django_db
 BOGOTA = ZoneInfo("America/Bogota")
 REVEAL = timedelta(minutes=15)
 HOST = "localhost"  # of the default SITE_URL, http://localhost:8000
-# A cold feed: the event, the fingerprint (one aggregate), the sessions with event, theme and
-# room, their speakers.
-COLD_QUERIES = 4
+# A cold feed: the event, the fingerprint (one aggregate), the sessions (their event is the one
+# already loaded), their themes, their rooms, their speakers' names.
+COLD_QUERIES = 6
 # A cached feed, or a 304: the event and the fingerprint.
 CACHED_QUERIES = 2
 # The theme feed looks up the theme too.

@@ -81,9 +81,9 @@ def test_session_vevent_uid_stable_across_regenerations(event, session):
 
 
 def test_session_vevent_uid_host_from_site_url(session):
-    assert ical.session_uid(session, site_url="http://localhost:8000") == (
-        f"session-{session.pk}@localhost"
-    )
+    (session,) = loaded(session)
+    vevent = ical.session_vevent(session, site_url="http://localhost:8000", at=BEFORE)
+    assert str(vevent["UID"]) == f"session-{session.pk}@localhost"
 
 
 def test_session_vevent_times_carry_event_tzid(event, session):
@@ -399,6 +399,20 @@ def test_invitation_method_people_and_sequence(event, session, method, status, p
         },
     )
     assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["America/Bogota"]
+
+
+@pytest.mark.parametrize(
+    "tzid", ["America/Bogota", "Europe/Brussels", "America/Mexico_City", "America/Santiago", "UTC"]
+)
+@pytest.mark.parametrize("years", [(2023, 2023), (2030, 2032)])
+def test_vtimezone_same_as_icalendar_walking_the_whole_zone(tzid, years):
+    """The zone cut after the last year (ical._ZoneUntil) changes how long the VTIMEZONE takes
+    to build, not what it says."""
+    first, last = years
+    whole = icalendar.Timezone.from_tzid(
+        tzid, first_date=date(first, 1, 1), last_date=date(last + 1, 1, 1)
+    )
+    assert ical.vtimezone(tzid, first, last).to_ical() == whole.to_ical()
 
 
 def test_vtimezone_built_once_per_zone_and_years():

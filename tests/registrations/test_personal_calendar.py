@@ -12,7 +12,13 @@ from django.utils import timezone
 from events.models import Session
 from registrations import services
 from registrations.models import SessionChoice
-from tests.factories import EventFactory, RegistrationFactory, SessionFactory, ThemeFactory
+from tests.factories import (
+    EventFactory,
+    RegistrationFactory,
+    RoomFactory,
+    SessionFactory,
+    ThemeFactory,
+)
 from tests.ical_checks import ical_checked
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +26,8 @@ pytestmark = pytest.mark.django_db
 BOGOTA = ZoneInfo("America/Bogota")
 # Cached or 304: the registration by its token, the sessions' fingerprint, the choices' stamp.
 CACHED_QUERIES = 3
-# Cold: those, then the sessions (with event, theme and room) and their speakers.
-COLD_QUERIES = CACHED_QUERIES + 2
+# Cold: those, then the sessions, their event, themes, rooms and speakers' names.
+COLD_QUERIES = CACHED_QUERIES + 5
 
 
 def bogota(day: int, hour: int) -> datetime:
@@ -163,13 +169,13 @@ def test_personal_calendar_cancelled_registration_empty(client, participant, ses
 def test_personal_calendar_queries_constant(
     client, django_assert_num_queries, event, participant, size
 ):
-    theme = ThemeFactory(slug="bulk")
+    theme, room = ThemeFactory(slug="bulk"), RoomFactory()
     # A few sessions the participant did not choose, which the feed must leave out.
     sessions = Session.objects.bulk_create(
         SessionFactory.build(
             event=event,
             theme=theme,
-            room=None,
+            room=room,
             starts_at=bogota(1 + i % 3, 8) + timedelta(minutes=i),
             ends_at=bogota(1 + i % 3, 9) + timedelta(minutes=i),
         )

@@ -15,10 +15,15 @@ def email(body="Hello.\n.A line starting with a dot\n"):
 
 
 def test_send_recording_first_records_before_the_server_accepts(smtp_sink):
-    seen_at_record = []
+    steps = []
+
+    def record_sent():
+        steps.append(("recorded", smtp_sink.count()))
+        return lambda: steps.append(("awaited", None))
+
     with smtplib.SMTP("127.0.0.1", smtp_sink.port) as smtp:
-        send_recording_first(smtp, email(), lambda: seen_at_record.append(smtp_sink.count()))
-    assert seen_at_record == [0]
+        send_recording_first(smtp, email(), record_sent)
+    assert steps == [("recorded", 0), ("awaited", None)]
     ((received),) = smtp_sink.received
     assert received.recipients == ("ana@example.org",)
     assert received.body == "Hello.\r\n.A line starting with a dot\r\n"
@@ -39,7 +44,7 @@ def test_send_recording_first_crash_before_final_dot_delivers_nothing(smtp_sink)
     smtp.close()  # the process is gone: its socket closes without QUIT or the final "."
     with smtplib.SMTP("127.0.0.1", smtp_sink.port) as probe:  # the server carries on
         assert probe.noop()[0] == 250
-        send_recording_first(probe, email("Second."), lambda: None)
+        send_recording_first(probe, email("Second."), lambda: lambda: None)
     assert [r.body for r in smtp_sink.received] == ["Second.\r\n"]
 
 
@@ -58,7 +63,7 @@ def test_send_recording_first_refused_recipient_records_nothing():
             smtplib.SMTP("127.0.0.1", sink.port) as smtp,
             pytest.raises(smtplib.SMTPRecipientsRefused),
         ):
-            send_recording_first(smtp, email(), lambda: recorded.append(True))
+            send_recording_first(smtp, email(), lambda: recorded.append(True) or (lambda: None))
     finally:
         controller.stop()
     assert (recorded, sink.received) == ([], [])

@@ -103,3 +103,19 @@ def test_messages_deliver_smtp_refused_fails_without_retry(monkeypatch):
     assert message_states() == [
         ("failed", 1, "SMTPRecipientsRefused: {'ana@example.org': (550, b'No such user')}")
     ]
+
+
+def test_messages_deliver_over_smtp_records_each_message_sent(settings, smtp_sink):
+    """Over SMTP the 'sent' update goes to the database before the final "." and is awaited
+    after it (on PostgreSQL without waiting in between): every row ends sent, once."""
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_sink.port
+    ids = queued(3)
+    assert messages_deliver(ids) == {"sent": 3}
+    assert sorted(r for m in smtp_sink.received for r in m.recipients) == sorted(
+        Registration.objects.values_list("email", flat=True)
+    )
+    assert message_states() == [("sent", 1, "")] * 3
+    assert not Message.objects.filter(sent_at=None).exists()
+    assert messages_deliver(ids) == {"taken": 3}
+    assert smtp_sink.count() == 3
