@@ -9,10 +9,10 @@ cached feed >= 80% of the constant view's requests/s; the 304 cheaper still (mor
 than the 200). The ratio to /healthz is printed too.
 
 In-process: the time to build the feed's bytes for 300 sessions as the view does on a cache miss
-(its two queries, then events.ical.sessions_feed), median and p95 over 50 runs, cold (the
-VTIMEZONE cache cleared before each run) and warm; and, for comparison, the builder alone on
-sessions already loaded. Wall-clock and CPU time of this process (which other load on the
-machine disturbs less). Target: p95 < 30 ms (wall clock, cold and warm).
+(the queries of selectors.sessions_for_calendar, then events.ical.sessions_feed), median and p95
+over 50 runs, cold (the VTIMEZONE cache cleared before each run) and warm; and, for comparison,
+the builder alone on sessions already loaded. Wall-clock and CPU time of this process (which
+other load on the machine disturbs less). Target: p95 < 30 ms (wall clock, cold and warm).
 
 Run: .venv/bin/python bench/calendar_feed.py [--duration 15]
 """
@@ -37,7 +37,7 @@ TARGET_BUILD_MS = 30
 
 
 def build_times(event) -> dict:
-    """Milliseconds to build the feed over RUNS runs: cold and warm with the view's two
+    """Milliseconds to build the feed over RUNS runs: cold and warm with the view's
     queries, and warm on sessions already loaded (the builder alone)."""
     from django.conf import settings
     from django.utils import timezone
