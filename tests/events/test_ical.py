@@ -191,6 +191,16 @@ def test_session_vevent_summary_url_and_stamps(event, session):
     )
 
 
+def test_sessions_feed_urls_are_the_session_pages_whatever_the_slug():
+    """The page URL is reversed once per calendar with a placeholder id: a slug that looks
+    like that placeholder must not be mistaken for it."""
+    event = EventFactory(slug="0")
+    sessions = loaded(*(SessionFactory(event=event) for _ in range(2)))
+    urls = [str(v["URL"]) for v in vevents(feed(sessions, event=event))]
+    assert urls == [SITE + s.get_absolute_url() for s in sessions]
+    assert urls[0] == f"{SITE}/events/0/sessions/{sessions[0].pk}/"
+
+
 # --- livestream links in DESCRIPTION ----------------------------------------------------------
 
 
