@@ -1,6 +1,7 @@
 """A visitor finds a session in the programme and reads it in their language."""
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
@@ -9,7 +10,8 @@ from events.demo import demo_programme_load
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOT = "/tmp/programme-mobile.png"  # noqa: S108 -- a file for people to look at
+# A file for people to look at, in the project's test-results/ (ignored by git).
+SCREENSHOT = Path(__file__).resolve().parents[2] / "test-results" / "programme-mobile.png"
 
 
 @pytest.fixture
