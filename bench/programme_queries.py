@@ -4,10 +4,9 @@ a gunicorn worker after serving them under load.
 Query counts: django's test Client and CaptureQueriesContext, in this process, on PostgreSQL
 with production-like settings (Redis cache DB 5 and the feeds remembered in this process, both
 emptied before each "miss"; on a hit, public feeds are remembered for 30 s and need no query).
-Pages: the
-programme, a confirmed participant's manage page (they chose a tenth of the sessions), the
-whole-event, theme, session and personal calendar feeds (on a cache miss, then a hit). Every
-count must be the same for 10, 100 and 300 sessions.
+Pages: the programme, a confirmed participant's manage page (they chose a tenth of the
+sessions), the whole-event, theme, session and personal calendar feeds (on a cache miss, then a
+hit). Every count must be the same for 10, 100 and 300 sessions.
 
 Memory: gunicorn with 2 sync workers serves the 300-session pages under wrk (16 connections,
 10 s each); then each worker's VmRSS (resident now) and VmHWM (peak) from /proc/<pid>/status.
