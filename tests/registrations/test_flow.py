@@ -179,6 +179,9 @@ def test_link_request_sends_current_link_and_keeps_it_working(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("registrations:link_request"), {"email": registration.email})
     assert response.templates[0].name == "registrations/link_sent.html"
+    assert re.findall(r'<p class="lead">(.*?)</p>', response.content.decode()) == [
+        "If this address is registered, your private link is on its way."
+    ]
     assert response["Cache-Control"] == "private, no-store"
     registration.refresh_from_db()
     assert registration.token == token
