@@ -66,3 +66,27 @@ def test_active_registration_email_offers_private_link():
         f"http://localhost:8000{registration.get_absolute_url()}",
         "",
     ]
+
+
+def test_session_reminder_registered_stream_links_private_watch_page():
+    from registrations.models import Message
+    from tests.factories import SessionFactory
+
+    registration = RegistrationFactory(status="confirmed", mode="online")
+    session = SessionFactory(
+        event=registration.event,
+        title="AI Act",
+        livestream_url="https://stream.example/members",
+        livestream_visibility="registered",
+    )
+    message = Message.objects.create(
+        registration=registration,
+        kind=Message.Kind.SESSION_REMINDER,
+        session=session,
+        subject_time=session.starts_at,
+    )
+    body = message_email(message=message).body
+    watch = f"http://localhost:8000/r/{registration.token}/sessions/{session.pk}/watch/"
+    assert [line for line in body.splitlines() if line.startswith("Watch online")] == [
+        f"Watch online (the link appears shortly before the start): {watch}"
+    ]

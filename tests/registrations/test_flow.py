@@ -426,3 +426,17 @@ def test_garbage_token_404_on_every_token_route(client, token, route, extra, met
     response = getattr(client, method)(url)
     assert response.status_code == 404
     assert response.get("ETag") is None
+
+
+@pytest.mark.parametrize("session_id", [0, 2**31, 2**63, 10**38])
+def test_watch_page_unknown_session_404(client, session_id):
+    registration = RegistrationFactory(status="confirmed")
+    response = client.get(reverse("registrations:watch", args=[registration.token, session_id]))
+    assert (response.status_code, response.templates[0].name) == (404, "404.html")
+
+
+def test_watch_page_other_events_session_404(client):
+    registration = RegistrationFactory(status="confirmed")
+    other = SessionFactory()
+    response = client.get(reverse("registrations:watch", args=[registration.token, other.pk]))
+    assert (response.status_code, response.templates[0].name) == (404, "404.html")
