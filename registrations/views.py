@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,6 +16,7 @@ from events.selectors import event_get_visible, session_get
 from events.views import CalendarFeed
 
 from . import selectors, services
+from .emails import watch_url
 from .forms import LinkRequestForm, ManageForm, RegistrationForm
 from .models import Registration
 from .throttle import client_ip, throttle_exceeded
@@ -236,10 +236,7 @@ class PersonalCalendar(CalendarFeed):
         return self.registration.language
 
     def watch_url(self, session) -> str:
-        return settings.SITE_URL + reverse(
-            "registrations:watch",
-            kwargs={"token": self.registration.token, "session_id": session.pk},
-        )
+        return watch_url(self.registration, session)
 
     def name(self) -> str:
         return _("%(event)s: my sessions") % {"event": self.event.name}

@@ -278,8 +278,7 @@ def test_wrong_private_link_shows_help_page(live_server, page):
     page.get_by_role("button", name="Send me my link").click()
     expect(page.locator("h1")).to_have_text("Check your inbox")
     expect(page.locator("p.lead")).to_have_text(
-        "If this address is registered, a new private link is on its way. "
-        "Older links no longer work."
+        "If this address is registered, your private link is on its way."
     )
     # No registration has this address: nothing is sent, and the page does not tell.
     assert mail.outbox == []
