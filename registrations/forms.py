@@ -30,7 +30,9 @@ class EmailAddressField(forms.EmailField):
 
     def to_python(self, value):
         value = super().to_python(value)
-        return address_normalise(value) if value else value
+        if not value or len(value) > self.max_length:
+            return value  # empty, or too long: the field's own validators say so
+        return address_normalise(value)
 
 
 def time_zone_choices() -> list[tuple[str, str]]:

@@ -59,3 +59,13 @@ def test_address_normalise_refuses(typed):
 def test_link_request_form_normalises(typed, valid, cleaned):
     form = LinkRequestForm({"email": typed})
     assert (form.is_valid(), form.cleaned_data.get("email")) == (valid, cleaned)
+
+
+def test_link_request_form_too_long_address_says_so():
+    form = LinkRequestForm({"email": "a" * 10_000 + "@example.com"})
+    assert form.errors == {
+        "email": [
+            "Enter a valid email address.",
+            "Ensure this value has at most 254 characters (it has 10012).",
+        ]
+    }

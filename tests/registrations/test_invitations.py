@@ -463,3 +463,23 @@ def test_session_invitation_registered_stream_links_private_watch_page(
     assert str(vevent["DESCRIPTION"]).split("\n\n")[1] == (
         f"Livestream: the link appears on your private page from 08:45: {watch}"
     )
+
+
+def test_switch_to_in_person_without_seat_cancels_invitation_saying_waitlisted(
+    event, session, django_capture_on_commit_callbacks
+):
+    Session.objects.filter(pk=session.pk).update(capacity=1)
+    online = RegistrationFactory(event=event, mode="online", status="confirmed")
+    seated = RegistrationFactory(event=event, status="confirmed")
+    with django_capture_on_commit_callbacks(execute=True):
+        for registration in (online, seated):
+            services.session_choose(registration=registration, session_id=session.pk)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_update(registration=online, data={"mode": "in_person"})
+    (email,) = mail.outbox
+    assert (email.to, email.subject, summary(email)) == (
+        [online.email],
+        "On the waitlist: Data governance",
+        ("CANCEL", uid(session), 1, "CANCELLED"),
+    )

@@ -325,3 +325,14 @@ def test_registration_update_to_in_person_waits_for_seats_of_full_sessions():
     services.session_choose(registration=online, session_id=session.pk)
     services.registration_update(registration=online, data={"mode": "in_person"})
     assert choice_statuses(session) == {seated.pk: "chosen", online.pk: "waitlisted"}
+
+
+def test_registration_update_to_in_person_joins_the_end_of_session_waitlists():
+    session = SessionFactory(capacity=1)
+    online = RegistrationFactory(event=session.event, mode="online", status="confirmed")
+    seated, waiting = RegistrationFactory.create_batch(2, event=session.event, status="confirmed")
+    for registration in (online, seated, waiting):
+        services.session_choose(registration=registration, session_id=session.pk)
+    services.registration_update(registration=online, data={"mode": "in_person"})
+    services.session_drop(registration=seated, session_id=session.pk)
+    assert choice_statuses(session) == {waiting.pk: "chosen", online.pk: "waitlisted"}
