@@ -2,6 +2,8 @@
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Absolute links in emails and feeds (`make run`): the server's own address unless set.
+SITE_URL ?= http://localhost:$(PORT)
 export DJANGO_SETTINGS_MODULE := alliance.settings
 
 .PHONY: run test lint format bench messages clean
@@ -14,12 +16,13 @@ $(VENV)/.installed: pyproject.toml
 
 # Without REDIS_URL, Celery uses the embedded filesystem broker in var/broker: a worker with
 # beat runs beside the dev server, so reminders arrive (in this terminal: emails go to the
-# console unless EMAIL_URL says otherwise).
+# console unless EMAIL_URL says otherwise). Links in emails and feeds follow PORT unless
+# SITE_URL is set.
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo --organiser --starts-in-minutes 60
 	mkdir -p var/broker
-	export DEBUG=1; \
+	export DEBUG=1 SITE_URL=$(SITE_URL); \
 	if [ -z "$$REDIS_URL$$CELERY_BROKER_URL" ]; then export CELERY_BROKER_URL=filesystem://; fi; \
 	$(VENV)/bin/celery -A alliance worker --beat --queues default,mail --concurrency 1 \
 		--loglevel INFO --schedule var/celerybeat-schedule & worker=$$!; \
@@ -45,7 +48,7 @@ bench: $(VENV)/.installed
 	status=0; for script in bench/*.py; do $(PY) $$script || status=1; done; exit $$status
 
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l es -l pt --no-obsolete
+	$(PY) manage.py makemessages -l es -l pt --no-obsolete -e html,txt,py,subject
 	$(PY) manage.py compilemessages
 
 clean:

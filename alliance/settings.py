@@ -220,12 +220,14 @@ CELERY_TASK_ROUTES = {"registrations.messages_deliver": {"queue": "mail"}}
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # The embedded broker of `make run`: queues are files in var/broker, shared by the web
-    # process, the worker and beat, so reminders work with no Redis.
+    # process, the worker and beat, so reminders work with no Redis. Every folder is named:
+    # kombu's defaults are relative to the working directory (control/ for the exchanges).
     BROKER_FOLDER = BASE_DIR / "var" / "broker"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(BROKER_FOLDER),
         "data_folder_out": str(BROKER_FOLDER),
         "processed_folder": str(BROKER_FOLDER),
+        "control_folder": str(BROKER_FOLDER / "control"),
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False

@@ -5,7 +5,7 @@ stable UID, its event's TZID and a VTIMEZONE built once per zone and year range,
 """
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import cache
 from urllib.parse import urlsplit
@@ -62,13 +62,29 @@ def vtimezone(tzid: str, first_year: int, last_year: int) -> icalendar.Timezone:
     )
 
 
-def _livestream_line(stream, tz) -> str:
-    if stream is None or stream.state == "ended":
+def _livestream_line(session: Session, *, registered: bool, at: datetime, tz, watch_url) -> str:
+    """What a session's VEVENT says of its livestream. `watch_url(session)`, given for one
+    participant, is their private page, where a stream reserved to participants appears."""
+    stream = session.livestream(registered=registered, at=at)
+    if stream is None:
+        reserved = session.livestream_visibility == Session.Visibility.REGISTERED
+        if reserved and session.livestream_url and not session.is_cancelled and not registered:
+            # Say how to get it.
+            return _(
+                "Livestreamed for registered participants: open this session from your "
+                "private registration link to watch."
+            )
+        return ""
+    if stream.state == "ended":
         return ""
     if stream.state == "upcoming":
-        return _("Livestream: the link appears on the session page from %(time)s.") % {
-            "time": stream.reveal_at.astimezone(tz).strftime("%H:%M")
-        }
+        time = stream.reveal_at.astimezone(tz).strftime("%H:%M")
+        if watch_url and session.livestream_visibility == Session.Visibility.REGISTERED:
+            return _("Livestream: the link appears on your private page from %(time)s: %(url)s") % {
+                "time": time,
+                "url": watch_url(session),
+            }
+        return _("Livestream: the link appears on the session page from %(time)s.") % {"time": time}
     if stream.state == "recording":
         return _("Recording: %(url)s") % {"url": stream.url}
     return _("Livestream: %(url)s") % {"url": stream.url}
@@ -79,10 +95,13 @@ class _Fields:
     out once: the labels in the active language, the session page URL (one `reverse` for all:
     it costs about a third of a VEVENT), the zone and the place."""
 
-    def __init__(self, event: Event, *, site_url: str, at: datetime, registered: bool) -> None:
+    def __init__(
+        self, event: Event, *, site_url: str, at: datetime, registered: bool, watch_url=None
+    ) -> None:
         self.tz = event.tz
         self.at = at
         self.registered = registered
+        self.watch_url = watch_url
         self.host = urlsplit(site_url).hostname
         page = site_url + reverse("events:session_detail", kwargs={"slug": event.slug, "pk": 0})
         self.page_head, _zero, self.page_tail = page.rpartition("/0/")
@@ -102,7 +121,9 @@ class _Fields:
                 session.abstract,
                 self.speakers_label % {"names": speakers} if speakers else "",
                 self.theme_label % {"name": session.theme.name},
-                _livestream_line(session.livestream(registered=self.registered, at=self.at), tz),
+                _livestream_line(
+                    session, registered=self.registered, at=self.at, tz=tz, watch_url=self.watch_url
+                ),
                 url,
             )
             if part
@@ -132,12 +153,16 @@ def session_vevent(
     at: datetime,
     registered: bool = False,
     stamp: datetime | None = None,
+    watch_url: Callable[[Session], str] | None = None,
 ) -> icalendar.Event:
     """One session as a VEVENT, as it stands at `at`. Livestream links follow the same rule as
-    the pages (Session.livestream): `registered` adds those reserved to confirmed participants.
+    the pages (Session.livestream): `registered` adds those reserved to confirmed participants,
+    and `watch_url(session)` is the participant's private page that shows them.
     Takes a session from `selectors.sessions_for_calendar`."""
     vevent = icalendar.Event()
-    fields = _Fields(session.event, site_url=site_url, at=at, registered=registered)
+    fields = _Fields(
+        session.event, site_url=site_url, at=at, registered=registered, watch_url=watch_url
+    )
     for name, value in fields(session, stamp).items():
         vevent.add(name, value)
     return vevent
@@ -278,9 +303,11 @@ def sessions_feed(
     site_url: str,
     at: datetime,
     registered: bool = False,
+    watch_url: Callable[[Session], str] | None = None,
 ) -> bytes:
     """A subscribable feed of sessions as they stand at `at` (cancelled ones included, marked
-    CANCELLED). The VEVENTs are written by the fast serialiser, inside icalendar's calendar."""
+    CANCELLED); `registered` and `watch_url` as for `session_vevent`. The VEVENTs are written
+    by the fast serialiser, inside icalendar's calendar."""
     sessions = list(sessions)
     head = calendar_build(
         [],
@@ -291,7 +318,7 @@ def sessions_feed(
     ).to_ical()
     end = b"END:VCALENDAR\r\n"
     assert head.endswith(end)
-    fields = _Fields(event, site_url=site_url, at=at, registered=registered)
+    fields = _Fields(event, site_url=site_url, at=at, registered=registered, watch_url=watch_url)
     return b"".join([head[: -len(end)], *(_vevent_ical(fields(s)) for s in sessions), end])
 
 

@@ -102,6 +102,7 @@ class CalendarFeed:
     copy gets 304). Subclasses say which sessions and what to call the calendar."""
 
     registered = False
+    watch_url = None  # a participant's private page for a session (ical.sessions_feed)
     # Each process remembers a public feed's ETag and Last-Modified for
     # CALENDAR_FINGERPRINT_SECONDS, so a busy feed (and every 304) is answered without the
     # database or Redis; a programme change shows in the feed within that delay. Private feeds
@@ -177,6 +178,7 @@ class CalendarFeed:
                     site_url=settings.SITE_URL,
                     at=self.now,
                     registered=self.registered,
+                    watch_url=self.watch_url,
                 )
             cache.set(key, content, timeout=CALENDAR_CACHE_SECONDS)
         with LOCAL_FEEDS_LOCK:  # threaded workers share the dict

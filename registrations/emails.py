@@ -15,7 +15,7 @@ from events import ical
 from events.models import Session
 from events.selectors import sessions_for_calendar
 
-from .models import Message
+from .models import Message, Registration
 from .selectors import sessions_chosen
 
 # Registration messages that carry the whole event's invitation: (METHOD, SEQUENCE).
@@ -44,6 +44,7 @@ def _invitation(message: Message, session: Session | None) -> tuple[str, bytes] 
             at=timezone.now(),
             registered=registration.status == registration.Status.CONFIRMED,
             stamp=message.created_at,
+            watch_url=lambda session: watch_url(registration, session),
         )
     elif message.kind in EVENT_INVITATIONS and registration.confirmed_at:
         method, sequence = EVENT_INVITATIONS[message.kind]
@@ -60,6 +61,13 @@ def _invitation(message: Message, session: Session | None) -> tuple[str, bytes] 
         vevent, method=method, sequence=sequence, time_zone=event.time_zone, **people
     )
     return method, content
+
+
+def watch_url(registration: Registration, session: Session) -> str:
+    """The participant's private page for a session, with the livestreams reserved to them."""
+    return settings.SITE_URL + reverse(
+        "registrations:watch", kwargs={"token": registration.token, "session_id": session.pk}
+    )
 
 
 def message_session_id(message: Message) -> int | None:
@@ -88,9 +96,7 @@ def message_email(*, message: Message, session: Session | None = None) -> EmailM
         if session is None:
             (session,) = sessions_for_calendar(sessions=Session.objects.filter(pk=session_id))
         context["session"] = session
-        context["watch_url"] = settings.SITE_URL + reverse(
-            "registrations:watch", kwargs={"token": registration.token, "session_id": session_id}
-        )
+        context["watch_url"] = watch_url(registration, session)
         if registration.mode == registration.Mode.ONLINE:
             context["livestream"] = session.livestream(
                 registered=registration.status == registration.Status.CONFIRMED

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from events.models import TIME_ZONE_CHOICES
 
+from .addresses import address_normalise
 from .countries import country_time_zone
 from .models import Registration, StakeholderCategory
 
@@ -20,7 +21,18 @@ no_control_characters_but_newlines = RegexValidator(
     inverse_match=True,
 )
 
-SINGLE_LINE_FIELDS = ("full_name", "email", "organisation", "job_title")
+SINGLE_LINE_FIELDS = ("full_name", "organisation", "job_title")
+
+
+class EmailAddressField(forms.EmailField):
+    """An email address, normalised (registrations.addresses): what is stored, compared and
+    rate-limited is one spelling per mailbox."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value or len(value) > self.max_length:
+            return value  # empty, or too long: the field's own validators say so
+        return address_normalise(value)
 
 
 def time_zone_choices() -> list[tuple[str, str]]:
@@ -96,13 +108,7 @@ class RegistrationForm(ParticipantForm):
 
     class Meta(ParticipantForm.Meta):
         fields = ["full_name", "email", *ParticipantForm.Meta.fields[1:]]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["email"].validators.append(no_control_characters)
-
-    def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        field_classes = {"email": EmailAddressField}
 
     @property
     def is_bot(self) -> bool:
@@ -119,10 +125,5 @@ class ManageForm(ParticipantForm):
 
 
 class LinkRequestForm(forms.Form):
-    email = forms.EmailField(label=_("Your email address"), max_length=254)
+    email = EmailAddressField(label=_("Your email address"), max_length=254)
     website = forms.CharField(required=False, label=_("Leave this empty"))
-
-    def clean_email(self):
-        email = self.cleaned_data["email"].strip().lower()
-        no_control_characters(email)
-        return email

@@ -51,19 +51,37 @@ def _send(*, registration_id: int, session: Session, method: str) -> bool:
             state.method = method
             state.session_sequence = session.sequence
             state.save()
+        context = {
+            "session_id": session.pk,
+            "sequence": state.sequence,
+            "method": method,
+            "update": not created,
+        }
+        if method == Invite.Method.CANCEL:
+            context["reason"] = _cancel_reason(registration_id=registration_id, session=session)
         kind = Message.Kind.SESSION_INVITE if method == "REQUEST" else Message.Kind.SESSION_CANCEL
         message_queue(
             registration=state.registration,
             kind=kind,
             key=f"{session.pk}:{state.sequence}",
-            context={
-                "session_id": session.pk,
-                "sequence": state.sequence,
-                "method": method,
-                "update": not created,
-            },
+            context=context,
         )
         return True
+
+
+def _cancel_reason(*, registration_id: int, session: Session) -> str:
+    """Why a session leaves a participant's calendar, so that the email says what happened
+    (the calendar gets the same CANCEL whatever the reason)."""
+    if session.is_cancelled:
+        return "session_cancelled"
+    registration = Registration.objects.only("status").get(pk=registration_id)
+    if registration.status == Registration.Status.CANCELLED:
+        return "registration_cancelled"
+    if registration.status != Registration.Status.CONFIRMED:
+        return "registration_unconfirmed"
+    if SessionChoice.objects.filter(registration_id=registration_id, session=session).exists():
+        return "waitlisted"
+    return "dropped"
 
 
 def invites_reconcile(

@@ -1,5 +1,6 @@
 """Reads for registrations."""
 
+import re
 import secrets
 from collections import defaultdict
 from itertools import groupby
@@ -11,11 +12,15 @@ from events.models import Event, Session
 
 from .models import TOKEN_PREFIX_LENGTH, Registration, SessionChoice
 
+# What new_token() makes (URL-safe base64), with room for longer tokens: anything else, such as
+# a NUL byte PostgreSQL refuses in a query, is no token.
+TOKEN_PATTERN = re.compile(rf"[A-Za-z0-9_-]{{{TOKEN_PREFIX_LENGTH},64}}")
+
 
 def registration_by_token(*, token: str) -> Registration | None:
     """The registration whose private link carries this token, or None. The token is compared
     in constant time; cancelled registrations are still found (their page says so)."""
-    if len(token) < TOKEN_PREFIX_LENGTH:
+    if not TOKEN_PATTERN.fullmatch(token):
         return None
     candidates = Registration.objects.select_related("event", "category").filter(
         token_prefix=token[:TOKEN_PREFIX_LENGTH]
@@ -27,11 +32,16 @@ def registration_by_token(*, token: str) -> Registration | None:
 
 
 def sessions_with_seats(*, event: Event):
-    """The event's sessions with `seated` (chosen) and `waiting` counts, theme and room."""
+    """The event's sessions with `seated` (chosen by in-person participants: online ones take
+    no seat) and `waiting` counts, theme and room."""
+    in_the_room = Q(
+        choices__status=SessionChoice.Status.CHOSEN,
+        choices__registration__mode=Registration.Mode.IN_PERSON,
+    )
     return (
         event.sessions.select_related("theme", "room")
         .annotate(
-            seated=Count("choices", filter=Q(choices__status=SessionChoice.Status.CHOSEN)),
+            seated=Count("choices", filter=in_the_room),
             waiting=Count("choices", filter=Q(choices__status=SessionChoice.Status.WAITLISTED)),
         )
         .order_by("starts_at", "theme__position", "pk")
@@ -41,8 +51,9 @@ def sessions_with_seats(*, event: Event):
 def agenda_for_registration(*, registration: Registration) -> list[tuple]:
     """The programme as the manage page shows it: [(day, [(theme, [session, …]), …]), …].
 
-    Each session carries `seats_left` (None when unlimited) and `choice` (this participant's
-    SessionChoice status, or None). Three queries whatever the programme's size.
+    Each session carries `seats_left` (None when unlimited), `choice` (this participant's
+    SessionChoice status, or None) and `overlaps` (the other sessions on the agenda at the
+    same time, to warn about). Three queries whatever the programme's size.
     """
     event = registration.event
     choices = dict(registration.choices.values_list("session_id", "status"))
@@ -54,6 +65,16 @@ def agenda_for_registration(*, registration: Registration) -> list[tuple]:
             None if session.capacity is None else max(session.capacity - session.seated, 0)
         )
         session.choice = choices.get(session.pk)
+    agenda = [s for s in sessions if s.choice and not s.is_cancelled]
+    for session in sessions:
+        session.overlaps = [
+            other
+            for other in agenda
+            if session.choice
+            and other.pk != session.pk
+            and other.starts_at < session.ends_at
+            and session.starts_at < other.ends_at
+        ]
     for day, day_sessions in groupby(
         sessions, key=lambda s: timezone.localtime(s.starts_at, tz).date()
     ):

@@ -45,16 +45,28 @@ def _places_taken(*, event: Event) -> dict:
     return taken
 
 
-def _has_place(*, event: Event, registration: Registration, taken: dict) -> bool:
+def _place_refusal(*, event: Event, registration: Registration, taken: dict) -> dict | None:
+    """Why the registration cannot have a place now, as {field: message}; None when it can."""
     if registration.mode == Registration.Mode.ONLINE:
         limit = event.online_capacity
-        return limit is None or taken["modes"].get(registration.mode, 0) < limit
+        if limit is not None and taken["modes"].get(registration.mode, 0) >= limit:
+            return {"mode": _("There are no online places left.")}
+        return None
     if event.in_person_capacity is not None and (
         taken["modes"].get(registration.mode, 0) >= event.in_person_capacity
     ):
-        return False
+        return {"mode": _("There are no in-person places left. You can attend online.")}
     quota = registration.category.in_person_quota
-    return quota is None or taken["categories"].get(registration.category_id, 0) < quota
+    if quota is not None and taken["categories"].get(registration.category_id, 0) >= quota:
+        return {
+            "category": _("The in-person places for %(category)s are all taken.")
+            % {"category": registration.category}
+        }
+    return None
+
+
+def _has_place(*, event: Event, registration: Registration, taken: dict) -> bool:
+    return _place_refusal(event=event, registration=registration, taken=taken) is None
 
 
 def _take_place(*, registration: Registration, taken: dict) -> None:
@@ -113,12 +125,12 @@ def waitlist_promote(*, event_id: int) -> list[int]:
 
 
 def registration_create(*, event: Event, data: dict) -> tuple[Registration, bool]:
-    """Register a participant (pending until they confirm their email).
+    """Register a participant (pending until they confirm their email). `data["email"]` is
+    normalised (registrations.addresses), so one mailbox has one active registration per event.
 
     Returns (registration, created). An address already registered for the event gets its
     private link again instead, so the response never reveals who is registered.
     """
-    email = data["email"]
     try:
         with transaction.atomic():
             registration = Registration(
@@ -132,16 +144,11 @@ def registration_create(*, event: Event, data: dict) -> tuple[Registration, bool
             message_queue(registration=registration, kind=Message.Kind.CONFIRM_EMAIL)
             return registration, True
     except IntegrityError:
-        existing = Registration.objects.filter(event=event, email=email).exclude(
-            status=Registration.Status.CANCELLED
+        registration = Registration.objects.exclude(status=Registration.Status.CANCELLED).get(
+            event=event, email=data["email"]
         )
-        registration = existing.get()
         with transaction.atomic():
-            message_queue(
-                registration=registration,
-                kind=Message.Kind.MANAGE_LINK,
-                key=secrets.token_hex(8),
-            )
+            _link_send(registration=registration)
         return registration, False
 
 
@@ -187,11 +194,11 @@ def registration_cancel(*, registration_id: int) -> Registration:
                 "session_id", flat=True
             )
         )
-        registration.choices.all().delete()
-        invites_reconcile(registration_id=registration.pk)
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "cancelled_at"])
+        registration.choices.all().delete()
+        invites_reconcile(registration_id=registration.pk)
         message_queue(registration=registration, kind=Message.Kind.CANCELLED)
         for session_id in freed_sessions:
             session_waitlist_promote(session_id=session_id)
@@ -212,29 +219,40 @@ def registrations_cancel(*, registration_ids: list[int]) -> int:
 
 
 def registration_update(*, registration: Registration, data: dict) -> Registration:
-    """Save a participant's edits. Switching to in person needs a free place (checked under
-    the event lock); switching to online frees one for the waitlist."""
+    """Save a participant's edits: applied to the registration as it stands, read under the
+    locks (a promotion or a new private link made since the form was loaded is kept), and only
+    the fields that change are written. Switching to in person needs a free place (checked
+    under the event lock), switching to online frees one for the waitlist; refused, it raises
+    ValidationError naming what was refused and saves nothing. Returns the registration as
+    stored."""
     with transaction.atomic():
         event = event_lock(event_id=registration.event_id)
-        current = Registration.objects.select_related("category").get(pk=registration.pk)
-        moves = data.get("mode", current.mode) != current.mode or (
-            data.get("category", current.category) != current.category
+        current = (
+            Registration.objects.select_for_update(of=("self",))
+            .select_related("category")
+            .get(pk=registration.pk)
         )
-        changes_place = moves and current.status == Registration.Status.CONFIRMED
-        for name, value in data.items():
-            setattr(registration, name, value)
-        if changes_place:
+        changed = {name: value for name, value in data.items() if getattr(current, name) != value}
+        if not changed:
+            return current
+        mode, category_id = current.mode, current.category_id
+        if current.status == Registration.Status.CONFIRMED:
             taken = _places_taken(event=event)
             _release_place(registration=current, taken=taken)
-            if not _has_place(event=event, registration=registration, taken=taken):
-                raise ValidationError(
-                    {"mode": _("There are no in-person places left. You can attend online.")}
-                )
-        registration.save()
+        for name, value in changed.items():
+            setattr(current, name, value)
+        moves = (current.mode, current.category_id) != (mode, category_id)
+        if moves and current.status == Registration.Status.CONFIRMED:
+            refusal = _place_refusal(event=event, registration=current, taken=taken)
+            if refusal:
+                raise ValidationError(refusal)
+        current.save(update_fields=list(changed))
+        if current.mode != mode:
+            _choices_follow_mode(registration=current)
         if moves:
             # A freed place, or a waitlisted participant now asking for a mode with room.
             waitlist_promote(event_id=event.pk)
-    return registration
+    return current
 
 
 def _release_place(*, registration: Registration, taken: dict) -> None:
@@ -243,25 +261,42 @@ def _release_place(*, registration: Registration, taken: dict) -> None:
         taken["categories"][registration.category_id] -= 1
 
 
-def registration_link_renew(*, email: str) -> int:
-    """Give every active registration of this address a new private link (the old one stops
-    working) and email it. Returns how many registrations got one; the caller must not reveal
-    it."""
+def _link_send(*, registration: Registration) -> None:
+    message_queue(
+        registration=registration, kind=Message.Kind.MANAGE_LINK, key=secrets.token_hex(8)
+    )
+
+
+def registration_link_send(*, email: str) -> int:
+    """Email every active registration of this (normalised) address its current private
+    link. Nothing else changes: asking for the link never revokes the one in use. Returns how
+    many were sent; the caller must not reveal it."""
+    registrations = Registration.objects.filter(email=email).exclude(
+        status=Registration.Status.CANCELLED
+    )
     with transaction.atomic():
-        registrations = list(
-            Registration.objects.select_for_update()
-            .filter(email=email)
-            .exclude(status=Registration.Status.CANCELLED)
-        )
         for registration in registrations:
-            registration.renew_token()
-            registration.save(update_fields=["token", "token_prefix"])
-            message_queue(
-                registration=registration,
-                kind=Message.Kind.MANAGE_LINK,
-                key=registration.token_prefix,
-            )
+            _link_send(registration=registration)
     return len(registrations)
+
+
+def registration_token_renew(*, registration_id: int) -> Registration:
+    """Give an active registration a new private link and email it: the old link, and the
+    calendars subscribed with it, stop working at once. Its owner's action, from the manage
+    page; refused (ValidationError) for a cancelled registration."""
+    with transaction.atomic():
+        registration = Registration.objects.select_for_update().get(pk=registration_id)
+        if not registration.is_active:
+            raise ValidationError(_("This registration is cancelled: it can no longer be changed."))
+        registration.renew_token()
+        registration.save(update_fields=["token", "token_prefix"])
+        message_queue(
+            registration=registration,
+            kind=Message.Kind.MANAGE_LINK,
+            key=registration.token_prefix,
+            context={"renewed": True},
+        )
+    return registration
 
 
 def confirmation_resend(*, registration_ids: list[int]) -> int:
@@ -314,42 +349,80 @@ def session_lock(*, session_id: int, event_id: int | None = None) -> Session:
     return sessions.get(pk=session_id)
 
 
-def _seats_taken(*, session: Session) -> int:
-    return session.choices.filter(status=SessionChoice.Status.CHOSEN).count()
+def _seats_taken(*, session: Session, registration: Registration | None = None) -> int:
+    """Seats held in the room: by in-person participants (online ones follow online); without
+    `registration`'s own choice when given."""
+    seated = session.choices.filter(
+        status=SessionChoice.Status.CHOSEN, registration__mode=Registration.Mode.IN_PERSON
+    )
+    if registration is not None:
+        seated = seated.exclude(registration=registration)
+    return seated.count()
 
 
 def session_choose(*, registration: Registration, session_id: int) -> SessionChoice:
-    """Put a session on the participant's agenda, or on its waitlist when its seats are taken."""
-    if registration.status != Registration.Status.CONFIRMED:
-        raise ValidationError(_("Only confirmed participants can choose sessions."))
+    """Put a session on the participant's agenda, or on its waitlist when its seats are taken.
+    Online participants follow it online: they never take a seat nor wait for one. Raises
+    Session.DoesNotExist for a session not of the registration's event."""
     with transaction.atomic():
         session = session_lock(session_id=session_id, event_id=registration.event_id)
+        if registration.status != Registration.Status.CONFIRMED:
+            raise ValidationError(_("Only confirmed participants can choose sessions."))
         if session.is_cancelled:
             raise ValidationError(_("This session has been cancelled."))
         existing = SessionChoice.objects.filter(registration=registration, session=session)
         if existing:
             return existing[0]
-        seated = _seats_taken(session=session)
-        full = session.capacity is not None and seated >= session.capacity
         choice = SessionChoice.objects.create(
             registration=registration,
             session=session,
-            status=SessionChoice.Status.WAITLISTED if full else SessionChoice.Status.CHOSEN,
+            status=SessionChoice.Status.WAITLISTED
+            if _needs_waitlist(registration=registration, session=session)
+            else SessionChoice.Status.CHOSEN,
         )
         invites_reconcile(registration_id=registration.pk, session_id=session.pk)
     return choice
 
 
+def _needs_waitlist(*, registration: Registration, session: Session) -> bool:
+    """Whether the participant must wait for a seat (the session row is locked)."""
+    return (
+        registration.mode == Registration.Mode.IN_PERSON
+        and session.capacity is not None
+        and _seats_taken(session=session, registration=registration) >= session.capacity
+    )
+
+
+def _choices_follow_mode(*, registration: Registration) -> None:
+    """After a change of mode: switching online frees the participant's seats (the session
+    waitlists move up) and takes them off the waitlists; switching in person keeps a seat in
+    each session that has one free and puts them at the end of the waitlist of the others."""
+    for choice in registration.choices.order_by("session_id"):
+        session = session_lock(session_id=choice.session_id)
+        if registration.mode == Registration.Mode.ONLINE:
+            choice.status = SessionChoice.Status.CHOSEN
+            choice.save(update_fields=["status"])
+            session_waitlist_promote(session_id=session.pk)
+        elif _needs_waitlist(registration=registration, session=session):
+            choice.status = SessionChoice.Status.WAITLISTED
+            choice.created_at = timezone.now()  # the waitlist is first come, first served
+            choice.save(update_fields=["status", "created_at"])
+    invites_reconcile(registration_id=registration.pk)
+
+
 def session_drop(*, registration: Registration, session_id: int) -> None:
-    """Take a session off the agenda (or its waitlist); a freed seat goes to the waitlist."""
+    """Take a session off the agenda (or its waitlist); a freed seat goes to the waitlist.
+    Raises Session.DoesNotExist for a session not of the registration's event, and
+    ValidationError when the session is not on the agenda."""
     with transaction.atomic():
-        session_lock(session_id=session_id)
-        deleted, _ = SessionChoice.objects.filter(
+        session_lock(session_id=session_id, event_id=registration.event_id)
+        deleted, _counts = SessionChoice.objects.filter(
             registration=registration, session_id=session_id
         ).delete()
-        if deleted:
-            invites_reconcile(registration_id=registration.pk, session_id=session_id)
-            session_waitlist_promote(session_id=session_id)
+        if not deleted:
+            raise ValidationError(_("This session is not on your agenda."))
+        invites_reconcile(registration_id=registration.pk, session_id=session_id)
+        session_waitlist_promote(session_id=session_id)
 
 
 def session_waitlist_promote(*, session_id: int) -> list[int]:

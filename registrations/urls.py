@@ -10,6 +10,7 @@ urlpatterns = [
     path("r/<str:token>/", views.manage, name="manage"),
     path("r/<str:token>/confirm/", views.confirm, name="confirm"),
     path("r/<str:token>/cancel/", views.cancel, name="cancel"),
+    path("r/<str:token>/renew/", views.revoke, name="revoke"),
     path("r/<str:token>/sessions/<int:session_id>/", views.session_choice, name="session_choice"),
     path("r/<str:token>/sessions/<int:session_id>/watch/", views.watch, name="watch"),
     path("calendar/<str:token>.ics", views.PersonalCalendar.view, name="calendar"),

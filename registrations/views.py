@@ -2,18 +2,21 @@
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from events.models import Session
 from events.selectors import event_get_visible, session_get
 from events.views import CalendarFeed
 
 from . import selectors, services
+from .emails import watch_url
 from .forms import LinkRequestForm, ManageForm, RegistrationForm
 from .models import Registration
 from .throttle import client_ip, throttle_exceeded
@@ -23,17 +26,34 @@ def _too_many_requests(request):
     return render(request, "registrations/too_many_requests.html", status=429)
 
 
+# Pages reached through a private link, and what they answer, are for their owner only.
+PRIVATE = "private, no-store"
+
+
 def with_registration(view):
-    """Resolve the private link's token, or answer with the invalid-link page (404)."""
+    """Resolve the private link's token, or answer with the invalid-link page (404). The page
+    speaks the registration's language unless the visitor chose one with the language
+    switcher, and no cache keeps it."""
 
     @wraps(view)
     def wrapper(request, token, *args, **kwargs):
         registration = selectors.registration_by_token(token=token)
         if registration is None:
-            return render(request, "registrations/link_invalid.html", status=404)
-        return view(request, registration, *args, **kwargs)
+            response = render(request, "registrations/link_invalid.html", status=404)
+        else:
+            if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES:
+                translation.activate(registration.language)
+                request.LANGUAGE_CODE = registration.language
+            response = view(request, registration, *args, **kwargs)
+        response["Cache-Control"] = PRIVATE
+        return response
 
     return wrapper
+
+
+def _refused(request, registration):
+    messages.error(request, _("This registration is cancelled: it can no longer be changed."))
+    return redirect(registration)
 
 
 def register(request, slug):
@@ -44,11 +64,12 @@ def register(request, slug):
         return render(request, "registrations/closed.html", {"event": event, "not_yet": not_yet})
     form = RegistrationForm(request.POST or None, initial={"language": request.LANGUAGE_CODE})
     if request.method == "POST":
-        if throttle_exceeded(
-            scope="register", ip=client_ip(request), email=request.POST.get("email", "")[:254]
-        ):
+        valid = form.is_valid()
+        # Counted per normalised address: each spelling of a mailbox counts for that mailbox.
+        email = form.cleaned_data.get("email")
+        if throttle_exceeded(scope="register", ip=client_ip(request), email=email):
             return _too_many_requests(request)
-        if form.is_valid():
+        if valid:
             if not form.is_bot:
                 services.registration_create(event=event, data=form.registration_data())
             return redirect("registrations:check_inbox", slug=event.slug)
@@ -63,6 +84,11 @@ def check_inbox(request, slug):
 @with_registration
 def confirm(request, registration):
     if request.method == "POST":
+        if not registration.is_active:
+            return _refused(request, registration)
+        if registration.status != Registration.Status.PENDING:
+            messages.info(request, _("Your email address is already confirmed."))
+            return redirect(registration)
         registration = services.registration_confirm(registration_id=registration.pk)
         if registration.status == Registration.Status.CONFIRMED:
             messages.success(request, _("Your registration is confirmed. Welcome!"))
@@ -78,15 +104,18 @@ def confirm(request, registration):
 
 @with_registration
 def manage(request, registration):
+    if request.method == "POST" and not registration.is_active:
+        return _refused(request, registration)
     form = ManageForm(request.POST or None, instance=registration)
-    if request.method == "POST" and registration.is_active and form.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             services.registration_update(registration=registration, data=form.cleaned_data)
         except ValidationError as error:
-            form.add_error(None, error)
+            # Nothing was saved: the page shows the registration as stored, and says why.
+            messages.error(request, " ".join([_("Your changes were not saved."), *error.messages]))
         else:
             messages.success(request, _("Your details have been saved."))
-            return redirect(registration)
+        return redirect(registration)
     context = {
         "registration": registration,
         "event": registration.event,
@@ -97,6 +126,27 @@ def manage(request, registration):
         "waitlist_position": services.waitlist_position(registration=registration),
     }
     return render(request, "registrations/manage.html", context)
+
+
+@require_POST
+@with_registration
+def revoke(request, registration):
+    """Renew the private link at its owner's request: the old link and calendars subscribed
+    with it stop working."""
+    try:
+        registration = services.registration_token_renew(registration_id=registration.pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            _(
+                "Your private link has been renewed: the old one no longer works. Bookmark this "
+                "page; we have also emailed you the new link. Subscribe to your calendar again "
+                "with the new link below."
+            ),
+        )
+    return redirect(registration)
 
 
 @require_POST
@@ -118,6 +168,8 @@ def session_choice(request, registration, session_id):
                         "We will email you if a seat frees up."
                     ),
                 )
+    except Session.DoesNotExist:
+        raise Http404("No such session in this event") from None
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(f"{registration.get_absolute_url()}#session-{session_id}")
@@ -125,7 +177,9 @@ def session_choice(request, registration, session_id):
 
 @with_registration
 def cancel(request, registration):
-    if request.method == "POST" and registration.is_active:
+    if request.method == "POST" and not registration.is_active:
+        return _refused(request, registration)
+    if request.method == "POST":
         services.registration_cancel(registration_id=registration.pk)
         messages.success(request, _("Your registration has been cancelled."))
         return redirect(registration)
@@ -139,14 +193,16 @@ def cancel(request, registration):
 def link_request(request):
     form = LinkRequestForm(request.POST or None)
     if request.method == "POST":
-        if throttle_exceeded(
-            scope="link", ip=client_ip(request), email=request.POST.get("email", "")[:254]
-        ):
+        valid = form.is_valid()
+        email = form.cleaned_data.get("email")
+        if throttle_exceeded(scope="link", ip=client_ip(request), email=email):
             return _too_many_requests(request)
-        if form.is_valid():
+        if valid:
             if not form.data.get("website"):
-                services.registration_link_renew(email=form.cleaned_data["email"])
-            return render(request, "registrations/link_sent.html")
+                services.registration_link_send(email=email)
+            response = render(request, "registrations/link_sent.html")
+            response["Cache-Control"] = PRIVATE
+            return response
     return render(request, "registrations/link_request.html", {"form": form})
 
 
@@ -178,6 +234,9 @@ class PersonalCalendar(CalendarFeed):
 
     def language(self) -> str:
         return self.registration.language
+
+    def watch_url(self, session) -> str:
+        return watch_url(self.registration, session)
 
     def name(self) -> str:
         return _("%(event)s: my sessions") % {"event": self.event.name}

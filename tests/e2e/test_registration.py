@@ -278,8 +278,7 @@ def test_wrong_private_link_shows_help_page(live_server, page):
     page.get_by_role("button", name="Send me my link").click()
     expect(page.locator("h1")).to_have_text("Check your inbox")
     expect(page.locator("p.lead")).to_have_text(
-        "If this address is registered, a new private link is on its way. "
-        "Older links no longer work."
+        "If this address is registered, your private link is on its way."
     )
     # No registration has this address: nothing is sent, and the page does not tell.
     assert mail.outbox == []
@@ -305,3 +304,78 @@ def test_manage_page_fits_a_phone_screen(live_server, page, event, sessions, tmp
         box = button.bounding_box()
         assert box["x"] >= 0
         assert box["x"] + box["width"] <= 390
+
+
+@pytest.fixture
+def english_page(browser):
+    """A browser that asks for English only (Accept-Language: en)."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900},
+        locale="en-US",
+        extra_http_headers={"Accept-Language": "en"},
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+RENEWED_ES = (
+    "Su enlace privado se ha renovado: el anterior ya no funciona. Guarde esta página en sus "
+    "marcadores; también le hemos enviado el nuevo enlace por correo. Vuelva a suscribirse a su "
+    "calendario con el nuevo enlace que aparece abajo."
+)
+
+
+def test_spanish_participant_registers_and_manages_in_spanish_from_english_browser(
+    live_server, english_page, event, sessions
+):
+    page = english_page
+    page.goto(f"{live_server.url}/events/{event.slug}/register/")
+    expect(page.locator("h1")).to_have_text("Register")
+    field(page, "Full name").fill("Lucía Gómez")
+    field(page, "Email").fill("Lucia@Ejemplo.org")
+    field(page, "Organisation").fill("MinTIC")
+    field(page, "Country").select_option(label="Colombia")
+    field(page, "Stakeholder category").select_option(label=CATEGORY)
+    field(page, "In person").check()
+    field(page, "Preferred language").select_option(label="Español")
+    field(page, "I have read and accept the privacy notice.").check()
+    page.get_by_role("button", name="Register").click()
+    expect(page.locator("h1")).to_have_text("Check your inbox")
+    lucia = Registration.objects.get()
+    assert (lucia.email, lucia.language) == ("lucia@ejemplo.org", "es")
+
+    (message,) = emails_to("lucia@ejemplo.org")
+    assert message.subject == "Confirme su inscripción en Digital Alliance Days 2030"
+    page.goto(link_in(message, re.escape(live_server.url) + r"/r/[\w-]+/confirm/"))
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    expect(page.locator("h1")).to_have_text("Confirme su inscripción")
+    page.get_by_role("button", name="Confirmar mi inscripción").click()
+    old_url = f"{live_server.url}/r/{lucia.token}/"
+    expect(page).to_have_url(old_url)
+    expect(flash(page)).to_have_text("Su inscripción está confirmada. ¡Bienvenido/a!")
+    expect(page.locator("h1")).to_have_text("Su inscripción")
+    expect(page.locator("#agenda-heading")).to_have_text("Elija sus sesiones")
+
+    workshop = sessions["workshop"]
+    session_row(page, workshop).get_by_role("button", name="Añadir").click()
+    expect(flash(page)).to_have_text("La sesión se añadió a su agenda.")
+    expect(session_row(page, workshop).locator("form .badge")).to_have_text("En su agenda")
+    assert list(lucia.choices.values_list("session_id", "status")) == [(workshop.pk, "chosen")]
+
+    expect(page.locator("#link-heading + p + p")).to_have_text(
+        "Los calendarios suscritos con su enlace actual dejarán de actualizarse."
+    )
+    mail.outbox.clear()
+    page.get_by_role("button", name="Reemplazar mi enlace privado").click()
+    lucia.refresh_from_db()
+    new_url = f"{live_server.url}/r/{lucia.token}/"
+    expect(page).to_have_url(new_url)
+    assert new_url != old_url
+    expect(flash(page)).to_have_text(RENEWED_ES)
+    (renewed,) = emails_to("lucia@ejemplo.org")
+    assert link_in(renewed, re.escape(live_server.url) + r"/r/[\w-]+/") == new_url
+    assert page.goto(old_url).status == 404
+    assert page.goto(new_url).status == 200
+    expect(session_row(page, workshop).locator("form .badge")).to_have_text("En su agenda")

@@ -328,13 +328,19 @@ def test_public_feeds_never_show_registered_livestream(client, live_session):
     secret = b"https://stream.example/members-only-7f3a"
     assert [secret in response.content for response in feeds] == [False, False, False]
     assert [str(vevent_of(r, live_session)["DESCRIPTION"]).split("\n\n") for r in feeds] == [
-        ["Theme: Cybersecurity", f"http://localhost:8000{live_session.get_absolute_url()}"]
+        [
+            "Theme: Cybersecurity",
+            "Livestreamed for registered participants: open this session from your private "
+            "registration link to watch.",
+            f"http://localhost:8000{live_session.get_absolute_url()}",
+        ]
     ] * 3
     # The public stream of the other session is there: the feed does show links it may show.
     descriptions = [str(v["DESCRIPTION"]) for v in calendar_of(feeds[0]).walk("VEVENT")]
     assert [d.split("\n\n")[1] for d in descriptions] == [
         "Livestream: https://stream.example/open-plenary",
-        f"http://localhost:8000{live_session.get_absolute_url()}",
+        "Livestreamed for registered participants: open this session from your private "
+        "registration link to watch.",
     ]
 
 

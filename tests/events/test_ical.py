@@ -244,7 +244,11 @@ def test_session_vevent_description_registered_link_hidden_from_public(session):
         livestream_url="https://stream.example/members", livestream_visibility="registered"
     )
     live = bogota(1, 9, 30)
-    assert description(session, at=live) == expected_description(session)
+    assert description(session, at=live) == expected_description(
+        session,
+        "Livestreamed for registered participants: open this session from your private "
+        "registration link to watch.",
+    )
 
 
 def test_session_vevent_description_registered_link_for_registered(session):

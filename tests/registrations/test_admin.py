@@ -344,7 +344,8 @@ def test_event_summary_counts_places_and_session_fill(organiser_client):
             count, event=event, category=category, mode=mode, status=status
         )
     RegistrationFactory(status="confirmed")  # another event's
-    confirmed = list(Registration.objects.filter(event=event, status="confirmed"))
+    # In person: online participants take no seat.
+    confirmed = list(Registration.objects.filter(event=event, status="confirmed", mode="in_person"))
     keynote = SessionFactory(event=event, title="Keynote", capacity=2)
     workshop = SessionFactory(event=event, title="Workshop", capacity=None)
     for registration in confirmed[:3]:

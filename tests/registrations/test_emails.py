@@ -44,3 +44,49 @@ def test_message_email_html_escapes_participant_name():
 def test_message_email_text_keeps_participant_name_as_typed():
     email = email_for(RegistrationFactory(full_name="O'Brien & <Sons>"))
     assert re.findall(r"^Dear (.*),$", email.body, re.MULTILINE) == ["O'Brien & <Sons>"]
+
+
+def test_cancelled_email_does_not_offer_to_manage_or_cancel():
+    registration = RegistrationFactory(
+        status="cancelled", event__name="Alliance Days 2030", full_name="Ana Restrepo"
+    )
+    assert email_for(registration, kind="cancelled").body == (
+        "Alliance Days 2030\n\nDear Ana Restrepo,\n\n"
+        "Your registration has been cancelled. If this was a mistake, you can register again "
+        f"while registration is open:\nhttp://localhost:8000{registration.event.get_absolute_url()}"
+        "\n\n"
+    )
+
+
+def test_active_registration_email_offers_private_link():
+    registration = RegistrationFactory(status="confirmed")
+    body = email_for(registration, kind="confirmed").body
+    assert body.split("\n\n")[-2:] == [
+        "Manage or cancel your registration with your private link (do not share it):\n"
+        f"http://localhost:8000{registration.get_absolute_url()}",
+        "",
+    ]
+
+
+def test_session_reminder_registered_stream_links_private_watch_page():
+    from registrations.models import Message
+    from tests.factories import SessionFactory
+
+    registration = RegistrationFactory(status="confirmed", mode="online")
+    session = SessionFactory(
+        event=registration.event,
+        title="AI Act",
+        livestream_url="https://stream.example/members",
+        livestream_visibility="registered",
+    )
+    message = Message.objects.create(
+        registration=registration,
+        kind=Message.Kind.SESSION_REMINDER,
+        session=session,
+        subject_time=session.starts_at,
+    )
+    body = message_email(message=message).body
+    watch = f"http://localhost:8000/r/{registration.token}/sessions/{session.pk}/watch/"
+    assert [line for line in body.splitlines() if line.startswith("Watch online")] == [
+        f"Watch online (the link appears shortly before the start): {watch}"
+    ]

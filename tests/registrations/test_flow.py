@@ -168,13 +168,275 @@ def test_cancel_promotes_first_waitlisted(client, django_capture_on_commit_callb
     assert [m.to for m in mail.outbox] == [[holder.email], [first.email]]
 
 
-def test_link_request_rotates_token(client, django_capture_on_commit_callbacks):
-    registration = RegistrationFactory()
-    old = registration.token
+# --- private links: asking again never revokes; revoking is the owner's action -------------
+
+
+def test_link_request_sends_current_link_and_keeps_it_working(
+    client, django_capture_on_commit_callbacks
+):
+    registration = RegistrationFactory(status="confirmed")
+    token = registration.token
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("registrations:link_request"), {"email": registration.email})
-    assert response.status_code == 200
+    assert response.templates[0].name == "registrations/link_sent.html"
+    assert re.findall(r'<p class="lead">(.*?)</p>', response.content.decode()) == [
+        "If this address is registered, your private link is on its way."
+    ]
+    assert response["Cache-Control"] == "private, no-store"
     registration.refresh_from_db()
-    assert registration.token != old
-    assert client.get(reverse("registrations:manage", args=[old])).status_code == 404
-    assert link_in(mail.outbox[0], "manage") == registration.token
+    assert registration.token == token
+    assert client.get(registration.get_absolute_url()).status_code == 200
+    (email,) = mail.outbox
+    assert (email.to, link_in(email, "manage")) == ([registration.email], token)
+    assert "Earlier links" not in email.body
+
+
+def test_manage_revoke_link_gives_new_link_and_old_one_404(
+    client, django_capture_on_commit_callbacks
+):
+    registration = RegistrationFactory(status="confirmed")
+    old_manage = registration.get_absolute_url()
+    old_calendar = reverse("registrations:calendar", args=[registration.token])
+    page = client.get(old_manage).content.decode()
+    assert "Calendars subscribed with your current link will stop updating" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("registrations:revoke", args=[registration.token]))
+    registration.refresh_from_db()
+    assert response["Location"] == registration.get_absolute_url() != old_manage
+    assert len(registration.token) == 43
+    new_page = client.get(registration.get_absolute_url())
+    assert [str(m) for m in new_page.context["messages"]] == [
+        "Your private link has been renewed: the old one no longer works. Bookmark this page; "
+        "we have also emailed you the new link. Subscribe to your calendar again with the new "
+        "link below."
+    ]
+    assert client.get(old_manage).status_code == 404
+    assert client.get(old_calendar).status_code == 404
+    (email,) = mail.outbox
+    assert (email.to, link_in(email, "manage")) == ([registration.email], registration.token)
+
+
+def test_revoke_link_needs_post(client):
+    registration = RegistrationFactory(status="confirmed")
+    response = client.get(reverse("registrations:revoke", args=[registration.token]))
+    assert response.status_code == 405
+    token = registration.token
+    registration.refresh_from_db()
+    assert registration.token == token
+
+
+def test_revoke_link_needs_csrf_token():
+    from django.test import Client
+
+    registration = RegistrationFactory(status="confirmed")
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("registrations:revoke", args=[registration.token]))
+    token = registration.token
+    registration.refresh_from_db()
+    assert (response.status_code, registration.token) == (403, token)
+
+
+# --- one mailbox, one registration ---------------------------------------------------------
+
+
+SPELLINGS = [
+    "admin@example.com",
+    "admin@example.com\u200b",
+    "admin@ｅｘａｍｐｌｅ.com",
+    '"admin"@example.com',
+]
+
+
+def test_register_same_mailbox_spelled_four_ways_one_registration(
+    client, django_capture_on_commit_callbacks
+):
+    event = EventFactory()
+    url = reverse("registrations:register", args=[event.slug])
+    with django_capture_on_commit_callbacks(execute=True):
+        for email in SPELLINGS:
+            client.post(url, form_data(email=email))
+    assert list(Registration.objects.values_list("email", "status")) == [
+        ("admin@example.com", "pending")
+    ]
+    assert [m.to for m in mail.outbox] == [["admin@example.com"]] * 4
+    assert [Message.objects.filter(kind=k).count() for k in ("confirm_email", "manage_link")] == [
+        1,
+        3,
+    ]
+
+
+def test_register_rate_limit_counts_spellings_of_one_mailbox_together(client):
+    event = EventFactory()
+    url = reverse("registrations:register", args=[event.slug])
+    statuses = [
+        client.post(url, form_data(email=email)).status_code for email in [*SPELLINGS, *SPELLINGS]
+    ]
+    assert statuses == [302] * 5 + [429] * 3
+
+
+def test_link_request_rate_limit_counts_spellings_of_one_mailbox_together(
+    client, django_capture_on_commit_callbacks
+):
+    RegistrationFactory(email="admin@example.com")
+    url = reverse("registrations:link_request")
+    with django_capture_on_commit_callbacks(execute=True):
+        statuses = [
+            client.post(url, {"email": email}).status_code for email in [*SPELLINGS, *SPELLINGS]
+        ]
+    assert statuses == [200] * 3 + [429] * 5
+    assert len(mail.outbox) == 3
+
+
+@pytest.mark.parametrize("email", ["a@\u202eevil.com", "a@☃.com", '"a b"@example.com'])
+def test_register_unencodable_address_is_a_form_error(client, email):
+    event = EventFactory()
+    response = client.post(
+        reverse("registrations:register", args=[event.slug]), form_data(email=email)
+    )
+    assert response.context["form"].errors == {"email": ["Enter a valid email address."]}
+    assert Registration.objects.count() == 0
+
+
+# --- the registration's language ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("route", ["manage", "confirm", "cancel"])
+def test_private_pages_in_registrations_language_from_english_browser(client, route):
+    registration = RegistrationFactory(language="es")
+    response = client.get(
+        reverse(f"registrations:{route}", args=[registration.token]), HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert (response.status_code, response["Content-Language"]) == (200, "es")
+    assert re.findall(r'<html lang="([^"]*)">', response.content.decode()) == ["es"]
+
+
+def test_private_page_language_switcher_wins_for_that_visitor(client, settings):
+    registration = RegistrationFactory(language="es")
+    client.post(reverse("set_language"), {"language": "pt"})
+    response = client.get(registration.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
+    assert response["Content-Language"] == "pt"
+
+
+def test_watch_page_in_registrations_language(client):
+    registration = RegistrationFactory(language="pt", status="confirmed")
+    session = SessionFactory(event=registration.event)
+    response = client.get(
+        reverse("registrations:watch", args=[registration.token, session.pk]),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response["Content-Language"] == "pt"
+
+
+# --- cached nowhere ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("route", ["manage", "confirm", "cancel"])
+def test_private_pages_not_cached(client, route):
+    registration = RegistrationFactory()
+    response = client.get(reverse(f"registrations:{route}", args=[registration.token]))
+    assert (response.status_code, response["Cache-Control"]) == (200, "private, no-store")
+
+
+def test_watch_page_not_cached(client):
+    registration = RegistrationFactory(status="confirmed")
+    session = SessionFactory(event=registration.event)
+    response = client.get(reverse("registrations:watch", args=[registration.token, session.pk]))
+    assert (response.status_code, response["Cache-Control"]) == (200, "private, no-store")
+
+
+def test_session_choice_redirect_not_cached(client):
+    registration = RegistrationFactory(status="confirmed")
+    session = SessionFactory(event=registration.event)
+    url = reverse("registrations:session_choice", args=[registration.token, session.pk])
+    response = client.post(url, {"action": "choose"})
+    assert (response.status_code, response["Cache-Control"]) == (302, "private, no-store")
+
+
+# --- no 500 for bad input ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("session_id", [0, 2**31, 2**63, 10**38])
+@pytest.mark.parametrize("action", ["choose", "drop"])
+@pytest.mark.parametrize("status", ["confirmed", "pending"])
+def test_session_choice_unknown_session_404(client, session_id, action, status):
+    registration = RegistrationFactory(status=status)
+    url = reverse("registrations:session_choice", args=[registration.token, session_id])
+    response = client.post(url, {"action": action})
+    assert (response.status_code, SessionChoice.objects.count()) == (404, 0)
+
+
+@pytest.mark.parametrize("action", ["choose", "drop"])
+@pytest.mark.parametrize("status", ["confirmed", "pending"])
+def test_session_choice_other_events_session_404(client, action, status):
+    registration = RegistrationFactory(status=status)
+    other = SessionFactory()
+    RegistrationFactory(event=other.event, status="confirmed")
+    url = reverse("registrations:session_choice", args=[registration.token, other.pk])
+    response = client.post(url, {"action": action})
+    assert (response.status_code, SessionChoice.objects.count()) == (404, 0)
+
+
+def test_session_drop_not_on_agenda_refused_with_message(client):
+    registration = RegistrationFactory(status="pending")
+    session = SessionFactory(event=registration.event)
+    url = reverse("registrations:session_choice", args=[registration.token, session.pk])
+    response = client.post(url, {"action": "drop"}, follow=True)
+    assert [str(m) for m in response.context["messages"]] == ["This session is not on your agenda."]
+
+
+def test_manage_post_on_cancelled_registration_refused_with_message(client):
+    registration = RegistrationFactory(status="cancelled", organisation="Ministry of ICT")
+    data = {
+        "full_name": registration.full_name,
+        "organisation": "Another",
+        "country": "CO",
+        "category": registration.category_id,
+        "mode": "in_person",
+        "language": "en",
+        "time_zone": "",
+    }
+    response = client.post(registration.get_absolute_url(), data, follow=True)
+    assert [str(m) for m in response.context["messages"]] == [
+        "This registration is cancelled: it can no longer be changed."
+    ]
+    registration.refresh_from_db()
+    assert registration.organisation == "Ministry of ICT"
+
+
+BAD_TOKENS = ["abc\x00def" * 6, "\x00", "é" * 43, "a" * 43 + "%", "x" * 500]
+
+
+@pytest.mark.parametrize("token", BAD_TOKENS)
+@pytest.mark.parametrize(
+    ("route", "extra", "method"),
+    [
+        ("manage", [], "get"),
+        ("manage", [], "post"),
+        ("confirm", [], "post"),
+        ("cancel", [], "post"),
+        ("revoke", [], "post"),
+        ("session_choice", [1], "post"),
+        ("watch", [1], "get"),
+        ("calendar", [], "get"),
+    ],
+)
+def test_garbage_token_404_on_every_token_route(client, token, route, extra, method):
+    RegistrationFactory(status="confirmed")
+    url = reverse(f"registrations:{route}", args=[token, *extra])
+    response = getattr(client, method)(url)
+    assert response.status_code == 404
+    assert response.get("ETag") is None
+
+
+@pytest.mark.parametrize("session_id", [0, 2**31, 2**63, 10**38])
+def test_watch_page_unknown_session_404(client, session_id):
+    registration = RegistrationFactory(status="confirmed")
+    response = client.get(reverse("registrations:watch", args=[registration.token, session_id]))
+    assert (response.status_code, response.templates[0].name) == (404, "404.html")
+
+
+def test_watch_page_other_events_session_404(client):
+    registration = RegistrationFactory(status="confirmed")
+    other = SessionFactory()
+    response = client.get(reverse("registrations:watch", args=[registration.token, other.pk]))
+    assert (response.status_code, response.templates[0].name) == (404, "404.html")

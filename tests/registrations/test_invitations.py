@@ -313,8 +313,12 @@ def test_session_drop_sends_cancel(participant, chosen, django_capture_on_commit
         services.session_drop(registration=participant, session_id=chosen.pk)
     (email,) = mail.outbox
     assert (email.subject, summary(email)) == (
-        "Cancelled: Data governance",
+        "Removed from your agenda: Data governance",
         ("CANCEL", uid(chosen), 1, "CANCELLED"),
+    )
+    assert email.body.split("\n\n")[2] == (
+        "You removed “Data governance” from your agenda.\n"
+        "The attached cancellation removes it from your calendar."
     )
 
 
@@ -344,12 +348,20 @@ def test_registration_cancel_sends_cancel_per_session_and_event(
     with django_capture_on_commit_callbacks(execute=True):
         services.registration_cancel(registration_id=participant.pk)
     assert sorted((e.subject, summary(e)) for e in mail.outbox) == [
-        ("Cancelled: Connectivity", ("CANCEL", uid(other), 1, "CANCELLED")),
-        ("Cancelled: Data governance", ("CANCEL", uid(chosen), 1, "CANCELLED")),
+        ("Removed from your agenda: Connectivity", ("CANCEL", uid(other), 1, "CANCELLED")),
+        ("Removed from your agenda: Data governance", ("CANCEL", uid(chosen), 1, "CANCELLED")),
         (
             f"Your registration for {event.name} is cancelled",
             ("CANCEL", f"event-{event.pk}-{participant.pk}@localhost", 1, "CANCELLED"),
         ),
+    ]
+    bodies = sorted(e.body for e in mail.outbox)
+    assert [b for b in bodies if "Manage or cancel" in b] == []
+    assert sorted(b.split("\n\n")[2].split("\n")[0] for b in bodies) == [
+        "Your registration has been cancelled. If this was a mistake, you can register again "
+        "while registration is open:",
+        "“Connectivity” is no longer on your agenda: your registration is cancelled.",
+        "“Data governance” is no longer on your agenda: your registration is cancelled.",
     ]
     with django_capture_on_commit_callbacks(execute=True):
         again = invitations.invites_reconcile()
@@ -429,4 +441,45 @@ def test_session_invite_hostile_title(participant, event, django_capture_on_comm
     assert (email.subject, str(vevent["SUMMARY"])) == (
         "Invitation: Datos, IA; y \\ ciberseguridad Segunda línea 🌎",
         title,
+    )
+
+
+def test_session_invitation_registered_stream_links_private_watch_page(
+    participant, event, django_capture_on_commit_callbacks
+):
+    session = SessionFactory(
+        event=event,
+        title="AI Act",
+        starts_at=bogota(1, 9),
+        ends_at=bogota(1, 10),
+        livestream_url="https://stream.example/members",
+        livestream_visibility="registered",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.session_choose(registration=participant, session_id=session.pk)
+    (email,) = mail.outbox
+    (vevent,) = invite_of(email).walk("VEVENT")
+    watch = f"http://localhost:8000/r/{participant.token}/sessions/{session.pk}/watch/"
+    assert str(vevent["DESCRIPTION"]).split("\n\n")[1] == (
+        f"Livestream: the link appears on your private page from 08:45: {watch}"
+    )
+
+
+def test_switch_to_in_person_without_seat_cancels_invitation_saying_waitlisted(
+    event, session, django_capture_on_commit_callbacks
+):
+    Session.objects.filter(pk=session.pk).update(capacity=1)
+    online = RegistrationFactory(event=event, mode="online", status="confirmed")
+    seated = RegistrationFactory(event=event, status="confirmed")
+    with django_capture_on_commit_callbacks(execute=True):
+        for registration in (online, seated):
+            services.session_choose(registration=registration, session_id=session.pk)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.registration_update(registration=online, data={"mode": "in_person"})
+    (email,) = mail.outbox
+    assert (email.to, email.subject, summary(email)) == (
+        [online.email],
+        "On the waitlist: Data governance",
+        ("CANCEL", uid(session), 1, "CANCELLED"),
     )

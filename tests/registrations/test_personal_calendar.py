@@ -122,7 +122,7 @@ def test_personal_calendar_old_token_404_after_renew(client, participant, sessio
     services.session_choose(registration=participant, session_id=sessions[0].pk)
     old_url = calendar_url(participant)
     assert uids(client.get(old_url)) == [uid(sessions[0])]
-    assert services.registration_link_renew(email=participant.email) == 1
+    services.registration_token_renew(registration_id=participant.pk)
     participant.refresh_from_db()
     old, new = client.get(old_url), client.get(calendar_url(participant))
     assert (old.status_code, old.get("ETag")) == (404, None)
@@ -193,3 +193,22 @@ def test_personal_calendar_queries_constant(
         not_modified = client.get(url, headers={"if-none-match": cold["ETag"]})
     assert len(uids(cold)) == size
     assert (cached.content, not_modified.status_code) == (cold.content, 304)
+
+
+def test_personal_calendar_registered_stream_before_reveal_links_private_watch_page(client):
+    event = EventFactory(name="Alliance Days Later")
+    session = SessionFactory(
+        event=event,
+        theme=ThemeFactory(name="Cybersecurity"),
+        livestream_url="https://stream.example/members-only-7f3a",
+        livestream_visibility="registered",
+    )
+    participant = RegistrationFactory(event=event, status="confirmed")
+    services.session_choose(registration=participant, session_id=session.pk)
+    (vevent,) = calendar_of(client.get(calendar_url(participant))).walk("VEVENT")
+    watch = reverse("registrations:watch", args=[participant.token, session.pk])
+    assert str(vevent["DESCRIPTION"]).split("\n\n") == [
+        "Theme: Cybersecurity",
+        f"Livestream: the link appears on your private page from 08:45: http://localhost:8000{watch}",
+        f"http://localhost:8000{session.get_absolute_url()}",
+    ]

@@ -183,23 +183,156 @@ def test_session_choose_other_events_session_not_found():
 # --- private links -----------------------------------------------------------------------------
 
 
-def test_registration_link_renew_revokes_old_token():
+def test_registration_link_send_sends_current_link_and_changes_nothing():
     registration = RegistrationFactory(email="ana@example.org")
     other_event = RegistrationFactory(email="ana@example.org", status="confirmed")
     cancelled = RegistrationFactory(email="ana@example.org", status="cancelled")
-    old = {r.pk: r.token for r in (registration, other_event, cancelled)}
-    assert services.registration_link_renew(email="ana@example.org") == 2
-    for renewed in (registration, other_event):
-        renewed.refresh_from_db()
-        assert renewed.token != old[renewed.pk]
-        assert selectors.registration_by_token(token=old[renewed.pk]) is None
-        assert selectors.registration_by_token(token=renewed.token) == renewed
-        assert kinds(renewed) == ["manage_link"]
-    cancelled.refresh_from_db()
-    assert cancelled.token == old[cancelled.pk]
-    assert kinds(cancelled) == []
+    tokens = {r.pk: r.token for r in (registration, other_event, cancelled)}
+    assert services.registration_link_send(email="ana@example.org") == 2
+    for sent in (registration, other_event, cancelled):
+        sent.refresh_from_db()
+        assert sent.token == tokens[sent.pk]
+    assert (kinds(registration), kinds(other_event), kinds(cancelled)) == (
+        ["manage_link"],
+        ["manage_link"],
+        [],
+    )
 
 
-def test_registration_link_renew_unknown_email_renews_nothing():
-    assert services.registration_link_renew(email="nobody@example.org") == 0
+def test_registration_link_send_unknown_email_sends_nothing():
+    assert services.registration_link_send(email="nobody@example.org") == 0
     assert Message.objects.count() == 0
+
+
+def test_registration_token_renew_revokes_old_token():
+    registration = RegistrationFactory(status="confirmed")
+    old = registration.token
+    renewed = services.registration_token_renew(registration_id=registration.pk)
+    assert renewed.token != old
+    assert selectors.registration_by_token(token=old) is None
+    assert selectors.registration_by_token(token=renewed.token) == registration
+    message = registration.messages.get()
+    assert (message.kind, message.context) == ("manage_link", {"renewed": True})
+
+
+def test_registration_token_renew_cancelled_refused():
+    registration = RegistrationFactory(status="cancelled")
+    with pytest.raises(ValidationError) as raised:
+        services.registration_token_renew(registration_id=registration.pk)
+    assert raised.value.messages == ["This registration is cancelled: it can no longer be changed."]
+    assert Registration.objects.get(pk=registration.pk).token == registration.token
+
+
+# --- edits apply to the row read under the lock -------------------------------------------------
+
+
+def test_registration_update_keeps_promotion_made_after_the_form_was_loaded():
+    event = EventFactory(in_person_capacity=1)
+    holder = RegistrationFactory(event=event, status="confirmed")
+    (waiting,) = waitlisted(event, 1)
+    loaded = Registration.objects.get(pk=waiting.pk)  # the manage form is loaded
+    services.registration_cancel(registration_id=holder.pk)  # meanwhile: promoted
+    services.registration_update(registration=loaded, data={"organisation": "New Ministry"})
+    waiting.refresh_from_db()
+    assert (waiting.status, waiting.organisation) == ("confirmed", "New Ministry")
+    assert waiting.confirmed_at is not None
+
+
+def test_registration_update_keeps_token_renewed_after_the_form_was_loaded():
+    registration = RegistrationFactory(status="confirmed")
+    loaded = Registration.objects.get(pk=registration.pk)
+    services.registration_token_renew(registration_id=registration.pk)
+    registration.refresh_from_db()
+    renewed = registration.token
+    services.registration_update(registration=loaded, data={"job_title": "Adviser"})
+    registration.refresh_from_db()
+    assert (registration.token, registration.job_title) == (renewed, "Adviser")
+    assert selectors.registration_by_token(token=loaded.token) is None
+
+
+def test_registration_update_unchanged_saves_and_sends_nothing():
+    registration = RegistrationFactory(status="confirmed")
+    data = {"organisation": registration.organisation, "mode": registration.mode}
+    services.registration_update(registration=registration, data=data)
+    assert Message.objects.count() == 0
+
+
+def test_registration_update_to_online_when_online_full_names_online():
+    event = EventFactory(online_capacity=1)
+    RegistrationFactory(event=event, mode="online", status="confirmed")
+    in_person = RegistrationFactory(event=event, status="confirmed")
+    with pytest.raises(ValidationError) as raised:
+        services.registration_update(registration=in_person, data={"mode": "online"})
+    assert raised.value.message_dict == {"mode": ["There are no online places left."]}
+    assert statuses(in_person) == ["confirmed"]
+
+
+def test_registration_update_category_quota_full_names_category():
+    event = EventFactory()
+    full = CategoryFactory(name="Research centres", in_person_quota=1)
+    RegistrationFactory(event=event, category=full, status="confirmed")
+    registration = RegistrationFactory(event=event, status="confirmed")
+    with pytest.raises(ValidationError) as raised:
+        services.registration_update(registration=registration, data={"category": full})
+    assert raised.value.message_dict == {
+        "category": ["The in-person places for Research centres are all taken."]
+    }
+    registration.refresh_from_db()
+    assert registration.category_id != full.pk
+
+
+# --- online participants follow online: no seats ------------------------------------------------
+
+
+def test_session_choose_online_participant_takes_no_seat():
+    session = SessionFactory(capacity=1)
+    online = RegistrationFactory(event=session.event, mode="online", status="confirmed")
+    in_person = RegistrationFactory(event=session.event, status="confirmed")
+    assert services.session_choose(registration=online, session_id=session.pk).status == "chosen"
+    assert services.session_choose(registration=in_person, session_id=session.pk).status == "chosen"
+    (seats,) = selectors.sessions_with_seats(event=session.event)
+    assert (seats.seated, seats.waiting) == (1, 0)
+
+
+def test_session_choose_online_participant_never_waits_for_a_full_session():
+    session = SessionFactory(capacity=1)
+    in_person = RegistrationFactory(event=session.event, status="confirmed")
+    online = RegistrationFactory(event=session.event, mode="online", status="confirmed")
+    services.session_choose(registration=in_person, session_id=session.pk)
+    assert services.session_choose(registration=online, session_id=session.pk).status == "chosen"
+
+
+def test_registration_update_to_online_frees_seats_and_leaves_session_waitlists():
+    session = SessionFactory(capacity=1)
+    full = SessionFactory(event=session.event, capacity=1)
+    seated, waiting = RegistrationFactory.create_batch(2, event=session.event, status="confirmed")
+    for registration in (seated, waiting):
+        services.session_choose(registration=registration, session_id=session.pk)
+    services.session_choose(registration=waiting, session_id=full.pk)
+    services.session_choose(registration=seated, session_id=full.pk)
+    services.registration_update(registration=seated, data={"mode": "online"})
+    assert choice_statuses(session) == {seated.pk: "chosen", waiting.pk: "chosen"}
+    assert choice_statuses(full) == {waiting.pk: "chosen", seated.pk: "chosen"}
+    promoted = Message.objects.get(kind=Message.Kind.SESSION_PROMOTED)
+    assert promoted.registration_id == waiting.pk
+
+
+def test_registration_update_to_in_person_waits_for_seats_of_full_sessions():
+    session = SessionFactory(capacity=1)
+    seated = RegistrationFactory(event=session.event, status="confirmed")
+    online = RegistrationFactory(event=session.event, mode="online", status="confirmed")
+    services.session_choose(registration=seated, session_id=session.pk)
+    services.session_choose(registration=online, session_id=session.pk)
+    services.registration_update(registration=online, data={"mode": "in_person"})
+    assert choice_statuses(session) == {seated.pk: "chosen", online.pk: "waitlisted"}
+
+
+def test_registration_update_to_in_person_joins_the_end_of_session_waitlists():
+    session = SessionFactory(capacity=1)
+    online = RegistrationFactory(event=session.event, mode="online", status="confirmed")
+    seated, waiting = RegistrationFactory.create_batch(2, event=session.event, status="confirmed")
+    for registration in (online, seated, waiting):
+        services.session_choose(registration=registration, session_id=session.pk)
+    services.registration_update(registration=online, data={"mode": "in_person"})
+    services.session_drop(registration=seated, session_id=session.pk)
+    assert choice_statuses(session) == {waiting.pk: "chosen", online.pk: "waitlisted"}

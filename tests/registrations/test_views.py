@@ -48,3 +48,64 @@ def test_watch_page_registered_stream_only_for_confirmed(client, monkeypatch, st
     livestream = client.get(url).context["livestream"]
     assert ((livestream.state, livestream.url) if livestream else None) == expected
     assert client.get(session.get_absolute_url()).context["livestream"] is None
+
+
+def manage_data(registration, **overrides):
+    data = {
+        "full_name": registration.full_name,
+        "organisation": registration.organisation,
+        "job_title": registration.job_title,
+        "country": registration.country,
+        "category": registration.category_id,
+        "mode": registration.mode,
+        "language": registration.language,
+        "time_zone": registration.time_zone,
+        "needs": registration.needs,
+        "session_reminders": "on",
+    }
+    return {**data, **overrides}
+
+
+def test_manage_refused_switch_to_online_shows_stored_registration_and_names_it(client):
+    from tests.factories import EventFactory
+
+    event = EventFactory(online_capacity=1)
+    RegistrationFactory(event=event, mode="online", status="confirmed")
+    registration = RegistrationFactory(event=event, status="confirmed")
+    response = client.post(
+        registration.get_absolute_url(), manage_data(registration, mode="online"), follow=True
+    )
+    assert [str(m) for m in response.context["messages"]] == [
+        "Your changes were not saved. There are no online places left."
+    ]
+    assert response.context["form"]["mode"].value() == "in_person"
+    registration.refresh_from_db()
+    assert registration.mode == "in_person"
+
+
+def test_manage_page_warns_when_chosen_sessions_overlap(client):
+    registration = RegistrationFactory(status="confirmed")
+    first = SessionFactory(event=registration.event, title="Data spaces")
+    second = SessionFactory(
+        event=registration.event, title="AI Act", starts_at=first.starts_at, ends_at=first.ends_at
+    )
+    apart = SessionFactory(
+        event=registration.event,
+        starts_at=first.ends_at,
+        ends_at=first.ends_at + (first.ends_at - first.starts_at),
+    )
+    for session in (first, second, apart):
+        services.session_choose(registration=registration, session_id=session.pk)
+    html = client.get(registration.get_absolute_url()).content.decode()
+    warnings = re.findall(r'<div class="overlap[^"]*"[^>]*>\s*(.*?)\s*</div>', html)
+    assert warnings == ["Overlaps with AI Act.", "Overlaps with Data spaces."]
+
+
+def test_manage_page_online_participant_sees_no_seat_counts(client):
+    registration = RegistrationFactory(status="confirmed", mode="online")
+    session = SessionFactory(event=registration.event, capacity=1)
+    seated = RegistrationFactory(event=registration.event, status="confirmed")
+    services.session_choose(registration=seated, session_id=session.pk)
+    html = client.get(registration.get_absolute_url()).content.decode()
+    assert re.findall(r'<span class="seats">(.*?)</span>', html) == ["You follow online"]
+    assert re.findall(r'name="action" value="(\w+)"', html) == ["choose"]
