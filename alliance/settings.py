@@ -25,8 +25,9 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", default=False)
 # The embedded default key only serves a local, DEBUG-less development run; production sets
-# SECRET_KEY, and `check --deploy` flags this one as insecure.
-SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-alliance-days-local-development-only")
+# SECRET_KEY, and `check --deploy` refuses this one (alliance/checks.py).
+DEVELOPMENT_SECRET_KEY = "django-insecure-alliance-days-local-development-only"  # noqa: S105
+SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
+    "alliance",
     "events",
     "registrations",
 ]
