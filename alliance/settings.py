@@ -49,6 +49,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "alliance.middleware.healthz_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -130,6 +131,11 @@ STORAGES = {
 # Tests and `runserver` serve files straight from the finders, no collectstatic needed.
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", default=True)
 WHITENOISE_AUTOREFRESH = DEBUG
+
+# Request bodies: no form takes a file, and none needs more than a few kilobytes (an admin
+# session's abstract, a bulk action on a thousand rows); the proxy enforces the same limit.
+FILE_UPLOAD_HANDLERS = ["alliance.uploads.RefuseFiles"]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
