@@ -195,11 +195,16 @@ if env_bool("HTTPS", default=False):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# One handler for everything, Django's own loggers included, that masks private links.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_tokens": {"()": "alliance.log_masking.MaskTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_tokens"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        name: {"handlers": ["console"], "propagate": False} for name in ("django", "django.server")
+    },
 }
 
 # Public calendar feeds keep their ETag this many seconds (see events/views.py CalendarFeed).
