@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
+    "axes",
     "alliance",
     "events",
     "registrations",
@@ -60,6 +61,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "alliance.middleware.BusyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "alliance.urls"
@@ -186,6 +188,20 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 LOGIN_URL = "admin:login"
+# Admin logins are throttled by django-axes: five wrong passwords for one account from one
+# address lock that pair out for 15 minutes (a page says so). Keyed on the pair, so nobody can
+# lock an organiser out from elsewhere; `manage.py axes_reset` lifts every lock at once.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
 
 # Security headers hold everywhere; HTTPS=1 (production behind TLS) adds the redirect, secure
 # cookies and HSTS, which would lock a plain-HTTP local run out.
@@ -227,6 +243,10 @@ RATE_LIMITS = {
 }
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none, trust none).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 # Reliability of the background work (see registrations/outbox.py).
 CELERY_TASK_ACKS_LATE = True
