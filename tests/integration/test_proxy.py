@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from bench.harness.proxy import NGINX, nginx_config
 from tests.factories import RegistrationFactory
 from tests.smtp_sink import free_port
 
@@ -23,9 +24,7 @@ from .conftest import BASE_DIR, wait_for
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
-NGINX = Path("/usr/sbin/nginx")
 GUNICORN = Path(sys.executable).parent / "gunicorn"
-TEMPLATE = BASE_DIR / "alliance" / "deploy" / "nginx.conf.template"
 
 
 @pytest.fixture(autouse=True)
@@ -91,24 +90,12 @@ def gunicorn(celery_env, _collected_static, tmp_path) -> Iterator[tuple[str, Pat
 @pytest.fixture
 def proxy(gunicorn, tmp_path) -> Iterator[tuple[str, Path]]:
     """nginx with the compose file's template filled in as the official image does."""
-    port = free_port()
-    site = TEMPLATE.read_text()
-    site = site.replace("${ALLIANCE_UPSTREAM}", gunicorn[0].removeprefix("http://"))
-    site = site.replace("${ALLIANCE_LISTEN}", f"127.0.0.1:{port}")
-    (tmp_path / "site.conf").write_text(site)
-    temp = tmp_path / "nginx-temp"
-    temp.mkdir()
-    (tmp_path / "nginx.conf").write_text(
-        ("user root;\n" if os.geteuid() == 0 else "")
-        + f"daemon off;\npid {tmp_path}/nginx.pid;\nerror_log stderr;\nevents {{}}\n"
-        + f"http {{\n client_body_temp_path {temp};\n proxy_temp_path {temp};\n"
-        + f" fastcgi_temp_path {temp};\n uwsgi_temp_path {temp};\n scgi_temp_path {temp};\n"
-        + f" include {tmp_path}/site.conf;\n}}\n"
+    url = f"http://127.0.0.1:{free_port()}"
+    main = nginx_config(
+        tmp_path, upstreams=[gunicorn[0].removeprefix("http://")], listen=url[len("http://") :]
     )
     log = tmp_path / "nginx.log"
-    args = [str(NGINX), "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")]
-    with process(args, log, dict(os.environ)):
-        url = f"http://127.0.0.1:{port}"
+    with process([str(NGINX), "-p", str(tmp_path), "-c", str(main)], log, dict(os.environ)):
         assert wait_for(lambda: answers(f"{url}/healthz"), timeout=10), log.read_text()
         yield url, log
 
