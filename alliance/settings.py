@@ -25,8 +25,9 @@ def env_list(name: str, default: str) -> list[str]:
 
 DEBUG = env_bool("DEBUG", default=False)
 # The embedded default key only serves a local, DEBUG-less development run; production sets
-# SECRET_KEY, and `check --deploy` flags this one as insecure.
-SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-alliance-days-local-development-only")
+# SECRET_KEY, and `check --deploy` refuses this one (alliance/checks.py).
+DEVELOPMENT_SECRET_KEY = "django-insecure-alliance-days-local-development-only"  # noqa: S105
+SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
@@ -42,11 +43,14 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_celery_beat",
+    "axes",
+    "alliance",
     "events",
     "registrations",
 ]
 
 MIDDLEWARE = [
+    "alliance.middleware.healthz_middleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -56,6 +60,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "alliance.middleware.BusyMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "alliance.urls"
@@ -83,6 +89,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "60")),
     )
 }
+# No request waits on a row lock longer than this: past it PostgreSQL gives up and the visitor
+# gets the "busy, try again" page (alliance/middleware.py).
+LOCK_TIMEOUT_MS = int(os.environ.get("LOCK_TIMEOUT_MS", "3000"))
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = f"-c lock_timeout={LOCK_TIMEOUT_MS}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -129,6 +140,11 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", default=True)
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# Request bodies: no form takes a file, and none needs more than a few kilobytes (an admin
+# session's abstract, a bulk action on a thousand rows); the proxy enforces the same limit.
+FILE_UPLOAD_HANDLERS = ["alliance.uploads.RefuseFiles"]
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1024 * 1024
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -172,6 +188,20 @@ CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 LOGIN_URL = "admin:login"
+# Admin logins are throttled by django-axes: five wrong passwords for one account from one
+# address lock that pair out for 15 minutes (a page says so). Keyed on the pair, so nobody can
+# lock an organiser out from elsewhere; `manage.py axes_reset` lifts every lock at once.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 0.25  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "admin/locked_out.html"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
 
 # Security headers hold everywhere; HTTPS=1 (production behind TLS) adds the redirect, secure
 # cookies and HSTS, which would lock a plain-HTTP local run out.
@@ -187,11 +217,16 @@ if env_bool("HTTPS", default=False):
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# One handler for everything, Django's own loggers included, that masks private links.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"mask_tokens": {"()": "alliance.log_masking.MaskTokens"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask_tokens"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {
+        name: {"handlers": ["console"], "propagate": False} for name in ("django", "django.server")
+    },
 }
 
 # Public calendar feeds keep their ETag this many seconds (see events/views.py CalendarFeed).
@@ -208,6 +243,10 @@ RATE_LIMITS = {
 }
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none, trust none).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if TRUSTED_PROXY_COUNT else ["REMOTE_ADDR"]
+)
 
 # Reliability of the background work (see registrations/outbox.py).
 CELERY_TASK_ACKS_LATE = True

@@ -2,14 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from .views import healthz
-
 admin.site.site_header = _("Alliance Days")
 admin.site.site_title = _("Alliance Days admin")
 admin.site.index_title = _("Organisers' back office")
 
 urlpatterns = [
-    path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("events.urls")),

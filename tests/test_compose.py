@@ -22,10 +22,11 @@ def compose_config() -> dict:
 
 def test_compose_config_has_full_stack_with_health_checks():
     services = compose_config()["services"]
-    assert sorted(services) == ["beat", "mailpit", "postgres", "redis", "web", "worker"]
+    assert sorted(services) == ["beat", "mailpit", "postgres", "proxy", "redis", "web", "worker"]
     assert sorted(name for name, s in services.items() if "healthcheck" in s) == [
         "mailpit",
         "postgres",
+        "proxy",
         "redis",
         "web",
         "worker",
@@ -42,3 +43,24 @@ def test_compose_app_services_share_readme_environment():
         assert environment["REDIS_URL"] == "redis://redis:6379/0"
         assert environment["EMAIL_URL"] == "smtp://mailpit:1025"
         assert [v for v in environment if f"`{v}`" not in readme] == []
+
+
+def test_compose_only_proxy_is_published_for_the_site():
+    services = compose_config()["services"]
+    published = {name: [p["published"] for p in s.get("ports", [])] for name, s in services.items()}
+    assert published == {
+        "beat": [],
+        "mailpit": ["8025"],
+        "postgres": [],
+        "proxy": ["8000"],
+        "redis": [],
+        "web": [],
+        "worker": [],
+    }
+    proxy = services["proxy"]
+    assert proxy["image"].startswith("nginx:")
+    assert proxy["volumes"][0]["source"] == str(
+        ROOT / "alliance" / "deploy" / "nginx.conf.template"
+    )
+    assert proxy["environment"] == {"ALLIANCE_UPSTREAM": "web:8000", "ALLIANCE_LISTEN": "80"}
+    assert "-c python:alliance.gunicorn_conf" in " ".join(services["web"]["command"])

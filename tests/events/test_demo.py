@@ -163,7 +163,11 @@ def test_load_demo_organiser_can_log_in(client):
     assert output.splitlines()[-1] == "Organiser account: organiser / alliance-days-demo"
     assert (user.is_staff, user.is_superuser) == (True, False)
     assert list(user.groups.values_list("name", flat=True)) == ["Organisers"]
-    assert client.login(username="organiser", password="alliance-days-demo") is True
+    login = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": "organiser", "password": "alliance-days-demo"},
+    )
+    assert (login.status_code, login["Location"]) == (302, "/admin/")
     response = client.get("/admin/events/session/")
     assert response.context["cl"].result_count == 34
 

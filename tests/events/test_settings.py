@@ -19,14 +19,22 @@ LEFT_OUT = (
     "ALLOWED_HOSTS",
     "SECURE_HSTS_SECONDS",
     "DJANGO_ALLOW_ASYNC_UNSAFE",
+    "REDIS_URL",
+    "CELERY_BROKER_URL",
 )
+PRODUCTION = {"DEBUG": "0", "HTTPS": "1", "ALLOWED_HOSTS": "days.example.org"}
+BROKER = {"REDIS_URL": "redis://redis.internal:6379/0"}
 
 
-def check_deploy(**env: str) -> subprocess.CompletedProcess:
+def random_key() -> str:
+    return "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(50))
+
+
+def check_deploy(fail_level: str = "WARNING", **env: str) -> subprocess.CompletedProcess:
     """`manage.py check --deploy` in a fresh process, with this environment over ours."""
     base = {name: value for name, value in os.environ.items() if name not in LEFT_OUT}
     return subprocess.run(
-        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", fail_level],
         cwd=settings.BASE_DIR,
         env={**base, **env},
         capture_output=True,
@@ -37,11 +45,7 @@ def check_deploy(**env: str) -> subprocess.CompletedProcess:
 
 
 def test_check_deploy_production_environment_no_issues():
-    secret_key = "".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(50))
-
-    result = check_deploy(
-        DEBUG="0", HTTPS="1", SECRET_KEY=secret_key, ALLOWED_HOSTS="days.example.org"
-    )
+    result = check_deploy(**PRODUCTION, **BROKER, SECRET_KEY=random_key())
 
     assert (result.returncode, result.stdout, result.stderr) == (
         0,
@@ -53,15 +57,34 @@ def test_check_deploy_production_environment_no_issues():
 def test_check_deploy_development_defaults_flagged():
     result = check_deploy()
 
-    flagged = set(re.findall(r"\((security\.W\d+)\)", result.stderr))
+    flagged = set(re.findall(r"\(((?:security|alliance)\.[WE]\d+)\)", result.stderr))
     assert result.returncode == 1
     assert flagged == {
+        "alliance.E001",  # the embedded development SECRET_KEY
+        "alliance.E002",  # no broker: tasks would run in the web process
         "security.W004",  # no HSTS
         "security.W008",  # no HTTPS redirect
         "security.W009",  # the embedded development SECRET_KEY
         "security.W012",  # session cookie not secure
         "security.W016",  # CSRF cookie not secure
     }
+
+
+def test_check_deploy_default_secret_key_fails_at_error_level():
+    result = check_deploy(fail_level="ERROR", **PRODUCTION, **BROKER)
+
+    assert result.returncode == 1
+    assert re.findall(r"\((\w+\.[EW]\d+)\)", result.stderr) == [
+        "alliance.E001",
+        "security.W009",
+    ]
+
+
+def test_check_deploy_without_broker_fails_at_error_level():
+    result = check_deploy(fail_level="ERROR", **PRODUCTION, SECRET_KEY=random_key())
+
+    assert result.returncode == 1
+    assert re.findall(r"\((\w+\.[EW]\d+)\)", result.stderr) == ["alliance.E002"]
 
 
 @pytest.mark.parametrize(
