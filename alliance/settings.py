@@ -178,6 +178,12 @@ globals().update(email_settings(os.environ.get("EMAIL_URL", "console://")))
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DEFAULT_FROM_EMAIL", "EU-LAC Digital Alliance Days <noreply@alliance-days.example>"
 )
+# Who is responsible for participants' personal data, and where they write to exercise their
+# rights: shown on the privacy notice.
+PRIVACY_CONTROLLER = os.environ.get(
+    "PRIVACY_CONTROLLER", "The organisers of the EU–LAC Digital Alliance Days"
+)
+PRIVACY_CONTACT_EMAIL = os.environ.get("PRIVACY_CONTACT_EMAIL", "privacy@alliance-days.example")
 
 # Celery: Redis when REDIS_URL is set; otherwise tasks run eagerly in the web process.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)

@@ -1,7 +1,7 @@
 """The programme: events, themes, rooms, speakers and sessions."""
 
 import zoneinfo
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
@@ -63,6 +63,14 @@ class Event(models.Model):
         default=15,
         help_text=_("Livestream links appear this long before a session starts."),
     )
+    personal_data_retention_days = models.PositiveIntegerField(
+        _("keep participants' personal data for (days)"),
+        default=90,
+        help_text=_(
+            "After the last day plus this many days, registrations are anonymised: the figures "
+            "stay, names, addresses and private links go."
+        ),
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -86,6 +94,11 @@ class Event(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:event_detail", kwargs={"slug": self.slug})
+
+    @property
+    def personal_data_kept_until(self) -> date:
+        """The last day participants' personal data is kept; anonymised the day after."""
+        return self.end_date + timedelta(days=self.personal_data_retention_days)
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:

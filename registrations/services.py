@@ -19,7 +19,7 @@ from .invitations import invites_reconcile
 from .models import Message, Registration, SessionChoice
 from .outbox import message_queue
 
-PRIVACY_NOTICE_VERSION = "2023-11"
+PRIVACY_NOTICE_VERSION = "2026-12"  # adds how long data is kept, and by whom
 
 
 # --- capacity -----------------------------------------------------------------------------

@@ -19,6 +19,7 @@ from .invitations import BATCH as INVITES_BATCH
 from .invitations import invites_reconcile
 from .models import Message
 from .outbox import outbox_flush
+from .personal_data import registrations_anonymise_expired
 from .reminders import reminder_still_due, reminders_record
 from .smtp import send_recording_first
 
@@ -189,3 +190,9 @@ def invites_sweep(self, session_id: int | None = None) -> int:
     if queued == INVITES_BATCH:
         self.apply_async(kwargs={"session_id": session_id})
     return queued
+
+
+@shared_task(name="registrations.retention_sweep")
+def retention_sweep() -> int:
+    """Every hour: anonymise the registrations of events past their retention period."""
+    return registrations_anonymise_expired()

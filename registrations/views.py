@@ -1,21 +1,21 @@
-"""Participants' pages: register, confirm, manage, cancel, get a new link."""
+"""Participants' pages: register, confirm, manage, cancel, get a new link, their data."""
 
 from functools import wraps
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from events.models import Session
-from events.selectors import event_get_visible, session_get
+from events.selectors import event_get_visible, events_published, session_get
 from events.views import CalendarFeed
 
-from . import selectors, services
+from . import personal_data, selectors, services
 from .emails import watch_url
 from .forms import LinkRequestForm, ManageForm, RegistrationForm
 from .models import Registration
@@ -190,6 +190,30 @@ def cancel(request, registration):
     )
 
 
+@with_registration
+def data_export(request, registration):
+    """Everything we hold about the participant, as a JSON download."""
+    response = JsonResponse(
+        personal_data.registration_data_export(registration=registration),
+        json_dumps_params={"ensure_ascii": False, "indent": 2},
+    )
+    filename = f"{registration.event.slug}-my-data.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@with_registration
+def delete(request, registration):
+    """Delete the participant's personal data (anonymise the registration), after a
+    confirmation page."""
+    event = registration.event
+    if request.method == "POST":
+        personal_data.registration_anonymise(registration_id=registration.pk)
+        return render(request, "registrations/deleted.html", {"event": event})
+    context = {"registration": registration, "event": event}
+    return render(request, "registrations/delete.html", context)
+
+
 def link_request(request):
     form = LinkRequestForm(request.POST or None)
     if request.method == "POST":
@@ -207,9 +231,13 @@ def link_request(request):
 
 
 def privacy(request):
-    return render(
-        request, "registrations/privacy.html", {"version": services.PRIVACY_NOTICE_VERSION}
-    )
+    context = {
+        "version": services.PRIVACY_NOTICE_VERSION,
+        "controller": settings.PRIVACY_CONTROLLER,
+        "contact": settings.PRIVACY_CONTACT_EMAIL,
+        "events": events_published(),
+    }
+    return render(request, "registrations/privacy.html", context)
 
 
 class PersonalCalendar(CalendarFeed):

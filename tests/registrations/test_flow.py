@@ -52,7 +52,7 @@ def test_register_creates_pending_registration_and_sends_confirmation(
     assert registration.email == "ana@example.org"
     assert registration.status == Registration.Status.PENDING
     assert registration.time_zone == "America/Bogota"
-    assert registration.privacy_notice_version == "2023-11"
+    assert registration.privacy_notice_version == "2026-12"
     assert len(registration.token) == 43
     assert len(mail.outbox) == 1
     email = mail.outbox[0]
