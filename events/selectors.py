@@ -5,6 +5,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from itertools import groupby
+from typing import NamedTuple
 
 from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
 from django.http import Http404
@@ -95,24 +96,33 @@ def session_get(*, event: Event, pk: int) -> Session:
         raise Http404("No such session") from None
 
 
+class Fingerprint(NamedTuple):
+    digest: str  # changes whenever anything shown of the sessions changes
+    last_modified: datetime | None  # the latest of those changes
+    count: int  # how many sessions
+
+
 def sessions_fingerprint(
     *, sessions: QuerySet[Session], at: datetime, reveal: timedelta
-) -> tuple[str, datetime | None]:
-    """A value that changes whenever anything shown in a calendar of these sessions changes
-    (a session, its theme, room, speakers or event, the set of sessions, or which livestream
-    links are shown at `at`), with the latest change time. One query: the feeds' ETag and
-    Last-Modified."""
+) -> Fingerprint:
+    """What pages and calendars of these sessions show, in one query: a digest that changes
+    whenever any of it changes (a session, its theme, room, speakers or event, the set of
+    sessions or of their speakers, and, with time, which livestream links are revealed, which
+    sessions have started or ended at `at`), with the latest change time and the number of
+    sessions."""
     stamps = sessions.aggregate(
         revealed=Count("pk", distinct=True, filter=Q(starts_at__lte=at + reveal)),
+        started=Count("pk", distinct=True, filter=Q(starts_at__lte=at)),
         ended=Count("pk", distinct=True, filter=Q(ends_at__lte=at)),
         count=Count("pk", distinct=True),
         ids=Sum("pk", distinct=True),
+        speaker_links=Count("speakers"),
         session=Max("updated_at"),
         event=Max("event__updated_at"),
         theme=Max("theme__updated_at"),
         room=Max("room__updated_at"),
         speaker=Max("speakers__updated_at"),
-        # A link revealed or a session ended changes the feed with no row changing: those
+        # A link revealed or a session ended changes a feed with no row changing: those
         # moments count as changes for Last-Modified too (If-Modified-Since-only clients).
         last_revealed=Max("starts_at", filter=Q(starts_at__lte=at + reveal)),
         last_ended=Max("ends_at", filter=Q(ends_at__lte=at)),
@@ -121,7 +131,7 @@ def sessions_fingerprint(
         stamps["last_revealed"] -= reveal
     latest = max((v for k, v in stamps.items() if isinstance(v, datetime)), default=None)
     digest = hashlib.sha256(repr(sorted(stamps.items())).encode()).hexdigest()[:32]
-    return digest, latest
+    return Fingerprint(digest, latest, stamps["count"])
 
 
 def sessions_for_calendar(*, sessions: QuerySet[Session]) -> list[Session]:

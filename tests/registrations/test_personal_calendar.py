@@ -88,7 +88,7 @@ def test_personal_calendar_only_chosen_sessions(client, event, participant, sess
     read = vobject.readOne(response.content.decode())
     assert read.contents["x-wr-calname"][0].value == "Digital Alliance Days 2030: my sessions"
     assert (response["Cache-Control"], response["Content-Disposition"]) == (
-        "private",
+        "private, no-store",
         f'inline; filename="{event.slug}-my-sessions.ics"',
     )
 
@@ -193,3 +193,17 @@ def test_personal_calendar_queries_constant(
         not_modified = client.get(url, headers={"if-none-match": cold["ETag"]})
     assert len(uids(cold)) == size
     assert (cached.content, not_modified.status_code) == (cold.content, 304)
+
+
+@pytest.mark.parametrize("status", ["pending", "confirmed", "waitlisted", "cancelled"])
+def test_personal_calendar_private_no_store_whatever_the_status(client, event, sessions, status):
+    """A participant's feed is theirs in every state: no shared cache may keep it (it was
+    served `public, max-age=300` to waitlisted and cancelled participants)."""
+    registration = RegistrationFactory(event=event, status=status)
+    SessionChoice.objects.create(registration=registration, session=sessions[0])
+    first = client.get(calendar_url(registration))
+    second = client.get(calendar_url(registration), headers={"if-none-match": first["ETag"]})
+    assert [(r.status_code, r["Cache-Control"]) for r in (first, second)] == [
+        (200, "private, no-store"),
+        (304, "private, no-store"),
+    ]
