@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 from itertools import groupby
 from typing import NamedTuple
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -33,20 +33,16 @@ def sessions_for_programme(
     theme: Theme | None = None,
     format: str | None = None,
     room: Room | None = None,
-) -> QuerySet[Session]:
-    """Sessions of an event in programme order, with theme, room and speakers loaded."""
-    sessions = (
-        event.sessions.select_related("theme", "room")
-        .prefetch_related(Prefetch("speakers", queryset=Speaker.objects.order_by("name")))
-        .order_by("starts_at", "room__name", "pk")
-    )
+) -> list[Session]:
+    """Sessions of an event in programme order, loaded as `sessions_loaded` loads them."""
+    sessions = event.sessions.order_by("starts_at", "room__name", "pk")
     if theme is not None:
         sessions = sessions.filter(theme=theme)
     if format:
         sessions = sessions.filter(format=format)
     if room is not None:
         sessions = sessions.filter(room=room)
-    return sessions
+    return sessions_loaded(sessions=sessions)
 
 
 def sessions_by_day(*, sessions: Iterable[Session], event: Event) -> list[tuple[date, list]]:
@@ -102,26 +98,28 @@ class Fingerprint(NamedTuple):
     count: int  # how many sessions
 
 
+def _latest_change(model) -> Subquery:
+    return Subquery(model.objects.order_by("-updated_at").values("updated_at")[:1])
+
+
 def sessions_fingerprint(
     *, sessions: QuerySet[Session], at: datetime, reveal: timedelta
 ) -> Fingerprint:
-    """What pages and calendars of these sessions show, in one query: a digest that changes
-    whenever any of it changes (a session, its theme, room, speakers or event, the set of
-    sessions or of their speakers, and, with time, which livestream links are revealed, which
-    sessions have started or ended at `at`), with the latest change time and the number of
-    sessions."""
+    """What pages and calendars of these sessions show, in one query that reads no row twice:
+    a digest that changes whenever any of it changes (a session; any theme, room or speaker,
+    which are few and rarely change; the set of sessions; and, with time, which livestream
+    links are revealed and which sessions have started or ended at `at`), with the latest
+    change time and the number of sessions. The sessions' event is the caller's to add."""
     stamps = sessions.aggregate(
-        revealed=Count("pk", distinct=True, filter=Q(starts_at__lte=at + reveal)),
-        started=Count("pk", distinct=True, filter=Q(starts_at__lte=at)),
-        ended=Count("pk", distinct=True, filter=Q(ends_at__lte=at)),
-        count=Count("pk", distinct=True),
-        ids=Sum("pk", distinct=True),
-        speaker_links=Count("speakers"),
+        revealed=Count("pk", filter=Q(starts_at__lte=at + reveal)),
+        started=Count("pk", filter=Q(starts_at__lte=at)),
+        ended=Count("pk", filter=Q(ends_at__lte=at)),
+        count=Count("pk"),
+        ids=Sum("pk"),
         session=Max("updated_at"),
-        event=Max("event__updated_at"),
-        theme=Max("theme__updated_at"),
-        room=Max("room__updated_at"),
-        speaker=Max("speakers__updated_at"),
+        theme=Max(_latest_change(Theme)),
+        room=Max(_latest_change(Room)),
+        speaker=Max(_latest_change(Speaker)),
         # A link revealed or a session ended changes a feed with no row changing: those
         # moments count as changes for Last-Modified too (If-Modified-Since-only clients).
         last_revealed=Max("starts_at", filter=Q(starts_at__lte=at + reveal)),
@@ -134,12 +132,12 @@ def sessions_fingerprint(
     return Fingerprint(digest, latest, stamps["count"])
 
 
-def sessions_for_calendar(*, sessions: QuerySet[Session]) -> list[Session]:
-    """The sessions in start order with everything a calendar shows of them: event, theme and
+def sessions_loaded(*, sessions: QuerySet[Session]) -> list[Session]:
+    """The sessions with everything a programme or a calendar shows of them: event, theme and
     room, and `speaker_names` in alphabetical order. At most five queries, most of them tiny:
     one instance per event, theme or room shared by its sessions, and the speakers' names
-    without Speaker instances, take less than half the time of joining them into every row."""
-    loaded = list(sessions.prefetch_related("event", "theme", "room").order_by("starts_at", "pk"))
+    without Speaker instances, take a fraction of the time of joining them into every row."""
+    loaded = list(sessions.prefetch_related("event", "theme", "room"))
     names = defaultdict(list)
     speakers = Session.speakers.through.objects.filter(session__in=loaded)
     for session_id, name in speakers.order_by("speaker__name").values_list(
@@ -149,3 +147,8 @@ def sessions_for_calendar(*, sessions: QuerySet[Session]) -> list[Session]:
     for session in loaded:
         session.speaker_names = names[session.pk]
     return loaded
+
+
+def sessions_for_calendar(*, sessions: QuerySet[Session]) -> list[Session]:
+    """The sessions in start order, loaded by `sessions_loaded`."""
+    return sessions_loaded(sessions=sessions.order_by("starts_at", "pk"))

@@ -22,6 +22,7 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
 from . import ical, selectors
@@ -77,9 +78,8 @@ class CachedResponse:
         if self.needs_sessions and self.fingerprint.count == 0:
             raise Http404("No such session")
         # Hashed: the extra may hold spaces or colons (timestamps), which an ETag cannot.
-        digest = hashlib.sha256(
-            f"{self.fingerprint.digest}|{self.fingerprint_extra()}".encode()
-        ).hexdigest()[:32]
+        shown = f"{self.fingerprint.digest}|{self.event.updated_at}|{self.fingerprint_extra()}"
+        digest = hashlib.sha256(shown.encode()).hexdigest()[:32]
         self.etag = f"{digest}-{self.language()}"
         self.cacheable = self.event.published and not self.personal()
 
@@ -181,6 +181,26 @@ class EventPage(Page):
         return {"themes": selectors.themes_for_event(event=self.event)}
 
 
+def _programme_days(sessions: list[Session], event) -> dict:
+    """What templates/events/_days.html shows of sessions, worked out once for all of them:
+    a programme has hundreds, and a template filter or URL lookup per session would cost
+    most of the page's time."""
+    labels = {value: str(label) for value, label in Session.Format.choices}
+    tz = event.tz
+    page = reverse("events:session_detail", kwargs={"slug": event.slug, "pk": 0})
+    head, _zero, tail = page.rpartition("/0/")
+    for session in sessions:
+        session.format_label = labels[session.format]
+        starts, ends = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
+        session.local_times = f"{starts:%H:%M}–{ends:%H:%M}"
+        session.page_path = f"{head}/{session.pk}/{tail}"
+    return {
+        "days": selectors.sessions_by_day(sessions=sessions, event=event),
+        "cancelled_label": _("Cancelled"),
+        "livestream_label": _("Livestream"),
+    }
+
+
 class ProgrammePage(Page):
     template_name = "events/programme.html"
     FILTERS = ("theme", "format", "room")
@@ -213,14 +233,16 @@ class ProgrammePage(Page):
         for name, value in selected.items():
             if value:
                 filters[name] = value
-        sessions = selectors.sessions_for_programme(
-            event=self.event, theme=selected_theme, format=selected_format, room=selected_room
+        sessions = (
+            []
+            if self.unknown_filter
+            else selectors.sessions_for_programme(
+                event=self.event, theme=selected_theme, format=selected_format, room=selected_room
+            )
         )
-        if self.unknown_filter:
-            sessions = sessions.none()
         query = filters.urlencode()
         return {
-            "days": selectors.sessions_by_day(sessions=sessions, event=self.event),
+            **_programme_days(sessions, self.event),
             "themes": themes,
             "rooms": rooms,
             "formats": formats.choices,
@@ -266,10 +288,7 @@ class ThemePage(Page):
 
     def context(self) -> dict:
         sessions = selectors.sessions_for_programme(event=self.event, theme=self.theme)
-        return {
-            "theme": self.theme,
-            "days": selectors.sessions_by_day(sessions=sessions, event=self.event),
-        }
+        return {"theme": self.theme, **_programme_days(sessions, self.event)}
 
 
 # --- calendars --------------------------------------------------------------------------------

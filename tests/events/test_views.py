@@ -26,8 +26,9 @@ PRIVATE_STREAM = "https://stream.example/registered-only-session"
 # Queries per page, whatever the size of the programme. Every page: the event and the
 # fingerprint of its sessions; that is all when the page is cached, or for a 304.
 CACHED_QUERIES = 2
-# Then, to render the programme: themes, rooms, sessions (with theme and room), speakers.
-PROGRAMME_QUERIES = CACHED_QUERIES + 4
+# Then, to render the programme: themes, rooms, sessions, their themes, their rooms (one
+# instance each, shared by the sessions), their speakers' names.
+PROGRAMME_QUERIES = CACHED_QUERIES + 6
 # session (with theme, room, event), speakers
 SESSION_DETAIL_QUERIES = CACHED_QUERIES + 2
 # speakers, their sessions (with theme)
