@@ -111,18 +111,17 @@ def sessions_fingerprint(
     links are revealed and which sessions have started or ended at `at`), with the latest
     change time and the number of sessions. The sessions' event is the caller's to add."""
     stamps = sessions.aggregate(
-        revealed=Count("pk", filter=Q(starts_at__lte=at + reveal)),
-        started=Count("pk", filter=Q(starts_at__lte=at)),
-        ended=Count("pk", filter=Q(ends_at__lte=at)),
         count=Count("pk"),
         ids=Sum("pk"),
         session=Max("updated_at"),
         theme=Max(_latest_change(Theme)),
         room=Max(_latest_change(Room)),
         speaker=Max(_latest_change(Speaker)),
-        # A link revealed or a session ended changes a feed with no row changing: those
-        # moments count as changes for Last-Modified too (If-Modified-Since-only clients).
+        # Moments pass in time order, so the latest one passed changes whenever another
+        # passes: a link revealed, a session started or ended, with no row changing. They
+        # count as changes for Last-Modified too (If-Modified-Since-only clients).
         last_revealed=Max("starts_at", filter=Q(starts_at__lte=at + reveal)),
+        last_started=Max("starts_at", filter=Q(starts_at__lte=at)),
         last_ended=Max("ends_at", filter=Q(ends_at__lte=at)),
     )
     if stamps["last_revealed"] is not None:
