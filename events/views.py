@@ -81,6 +81,8 @@ class CachedResponse:
         shown = f"{self.fingerprint.digest}|{self.event.updated_at}|{self.fingerprint_extra()}"
         digest = hashlib.sha256(shown.encode()).hexdigest()[:32]
         self.etag = f"{digest}-{self.language()}"
+        changes = (self.fingerprint.last_modified, self.event.updated_at)
+        self.last_modified = max(moment for moment in changes if moment is not None)
         self.cacheable = self.event.published and not self.personal()
 
     def find(self):
@@ -118,7 +120,7 @@ class CachedResponse:
             conditional = condition(
                 etag_func=lambda request, **kwargs: self.etag,
                 last_modified_func=(
-                    (lambda request, **kwargs: self.fingerprint.last_modified)
+                    (lambda request, **kwargs: self.last_modified)
                     if self.sends_last_modified
                     else None
                 ),

@@ -506,3 +506,15 @@ def test_calendar_unknown_language_variants_no_cache_entry(client, event, sessio
     assert {(r.status_code, r["ETag"]) for r in variants + cookies} == {(200, spanish["ETag"])}
     assert spanish["ETag"].endswith('-es"')
     assert cache_entries() == before
+
+
+def test_event_calendar_event_renamed_if_modified_since_gets_it(client, event, sessions):
+    before = client.get(event_url(event))
+    time_module.sleep(1.1)  # Last-Modified counts whole seconds
+    event.name = "Digital Alliance Days 2030 renamed"
+    event.save()
+    after = client.get(event_url(event), headers={"if-modified-since": before["Last-Modified"]})
+    assert (after.status_code, str(calendar_of(after)["X-WR-CALNAME"])) == (
+        200,
+        "Digital Alliance Days 2030 renamed",
+    )
