@@ -28,8 +28,10 @@ from django.views.decorators.http import condition
 from . import ical, selectors
 from .models import Session, Theme
 
-# Bytes under a fingerprint never change: the timeout only frees the space of stale ones.
-CACHE_SECONDS = 24 * 3600
+# Bytes under a fingerprint never change; every programme change leaves the old ones unused.
+# The timeout bounds what they hold (about one copy per page, filter and language for each
+# change within the hour); a quiet page is rebuilt once an hour.
+CACHE_SECONDS = 3600
 
 
 def _event(request, slug):
