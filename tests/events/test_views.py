@@ -1,8 +1,12 @@
+import os
+import subprocess
+import sys
 import time as time_module
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
@@ -1040,3 +1044,42 @@ def test_session_page_leading_zeros_redirect_no_cache_entry(client, programme):
 def test_session_page_huge_or_zero_id_404(client, programme, pk):
     response = client.get(f"/events/{programme.slug}/sessions/{pk}/")
     assert (response.status_code, parse(response).one("h1").text) == (404, "Page not found")
+
+
+def response_ttls() -> list[float]:
+    """Seconds left to every cached page or feed (Redis in CI, memory otherwise)."""
+    from django.core.cache import cache
+
+    if isinstance(getattr(cache, "_cache", None), dict):  # LocMemCache
+        return [
+            cache._expire_info[key] - time_module.time()
+            for key in cache._cache
+            if ":response:" in key
+        ]
+    client = cache._cache.get_client()
+    return [float(client.ttl(key)) for key in client.keys(cache.make_key("response:*"))]
+
+
+def test_cached_pages_expire_within_the_hour(client, programme):
+    """Every programme change leaves the old bytes unused: the timeout bounds what they hold."""
+    for url in public_urls(programme):
+        client.get(url)
+    ttls = response_ttls()
+    assert (len(ttls), all(3590 < ttl <= 3600 for ttl in ttls)) == (6, True)
+
+
+def test_embedded_default_cache_bounded():
+    """Without REDIS_URL the cache lives in each process's memory: MAX_ENTRIES bounds it."""
+    env = {name: value for name, value in os.environ.items() if name != "REDIS_URL"}
+    result = subprocess.run(
+        [sys.executable, "-c", "from alliance import settings; print(settings.CACHES)"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout == (
+        "{'default': {'BACKEND': 'django.core.cache.backends.locmem.LocMemCache', "
+        "'OPTIONS': {'MAX_ENTRIES': 300}}}\n"
+    )
