@@ -106,7 +106,13 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Per process and bounded: beyond MAX_ENTRIES the least recently used entries go.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 300},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -234,9 +240,6 @@ LOGGING = {
         name: {"handlers": ["console"], "propagate": False} for name in ("django", "django.server")
     },
 }
-
-# Public calendar feeds keep their ETag this many seconds (see events/views.py CalendarFeed).
-CALENDAR_FINGERPRINT_SECONDS = int(os.environ.get("CALENDAR_FINGERPRINT_SECONDS", "30"))
 
 # Public forms: attempts per client IP and per email address within `window` seconds.
 RATE_LIMITS = {

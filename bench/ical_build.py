@@ -1,4 +1,4 @@
-"""How long the whole-event calendar feed takes to build for 300 sessions. Target: < 30 ms.
+"""How long the whole-event calendar feed takes to build for 300 sessions.
 
     .venv/bin/python bench/ical_build.py [--sessions 300] [--runs 50] [--profile]
 
@@ -8,12 +8,12 @@ each with a theme, a room and two speakers. It measures:
 
 - build: `ical.sessions_feed` on sessions already loaded (no query), the very first call of the
   process apart (it also makes the VTIMEZONE), then median and p95 over the runs;
-- view cold: GET /events/<slug>/calendar.ics with the feed forgotten before each request (the
-  cache, and the ETag and bytes this process remembers): queries, build and response; and, for
-  comparison, the cached view and a 304.
+- view cold: GET /events/<slug>/calendar.ics with the cache emptied before each request:
+  queries, build and response; and, for comparison, the cached view and a 304.
 
 Each line gives wall-clock median and p95, and the median CPU time of the process, which a busy
-machine disturbs less; the target is judged on the build's CPU median.
+machine disturbs less. There is no target: icalendar writes the feed, which is built once per
+programme change and language, then served from the cache (bench/public_pages.py).
 
 `--profile` prints a cProfile of the warm build, sorted by cumulative time.
 """
@@ -43,10 +43,8 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
-from events import ical, selectors, views  # noqa: E402
+from events import ical, selectors  # noqa: E402
 from events.models import Event, Room, Session, Speaker, Theme  # noqa: E402
-
-TARGET_MS = 30
 
 
 def programme(size: int) -> Event:
@@ -138,10 +136,8 @@ def main() -> None:
         client = Client()
         url = reverse("events:event_calendar", args=[event.slug])
 
-        def view_cold():  # the feed forgotten everywhere: the cache, and this process
+        def view_cold():
             cache.clear()
-            views.REMEMBERED_STATES.clear()
-            views.LOCAL_FEEDS.clear()
             assert client.get(url).status_code == 200
 
         etag = client.get(url)["ETag"]
@@ -153,10 +149,7 @@ def main() -> None:
         ]
 
         vendor = connection.vendor
-        print(
-            f"ical_build: {args.sessions} sessions, {size} bytes, {args.runs} runs, {vendor}, "
-            f"target < {TARGET_MS} ms"
-        )
+        print(f"ical_build: {args.sessions} sessions, {size} bytes, {args.runs} runs, {vendor}")
         print(f"  build, first in process   {first[0] * 1000:7.2f} ms")
         print(f"  build (sessions loaded)   {millis(builds)}")
         print(f"  view, cold (no cache)     {millis(colds)}")
@@ -166,11 +159,6 @@ def main() -> None:
             profile = cProfile.Profile()
             profile.runcall(lambda: [build() for _ in range(10)])
             pstats.Stats(profile).sort_stats("cumulative").print_stats(30)
-        # Judged on CPU time: wall-clock time also counts whatever else the machine is doing.
-        cpu = statistics.median(cpu for _wall, cpu in builds) * 1000
-        verdict = "met" if cpu < TARGET_MS else "NOT MET"
-        # Like every bench: a missed speed target is reported, not a failure.
-        print(f"  target < {TARGET_MS} ms (build, CPU median {cpu:.2f} ms): {verdict}")
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()

@@ -1,15 +1,16 @@
 """iCalendar (RFC 5545) for the programme: feeds, single sessions and iTIP invitations.
 
 Pure functions from sessions to bytes; no request objects. Every session becomes a VEVENT with a
-stable UID, its event's TZID and a VTIMEZONE built once per zone and year range, and reused.
+stable UID and its event's TZID, with a VTIMEZONE built once per zone and year range, and reused.
+icalendar writes everything: the feeds are built only when their content changes (the views
+cache the bytes by content), so its speed is not worth a second serialiser.
 """
 
 import re
 from collections.abc import Callable, Iterable
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from functools import cache
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo
 
 import icalendar
 from django.urls import reverse
@@ -28,37 +29,12 @@ def _text(value: str) -> str:
     return CONTROL_CHARACTERS.sub("", value)
 
 
-class _ZoneUntil(tzinfo):
-    """A zone that ends after `last`. icalendar looks for a zone's changes by walking each
-    period until the next change, even past the calendar's last date: up to the year 9999 for a
-    zone that no longer changes, such as America/Bogota (45,000 steps, 13 ms). Its walk stops at
-    an OverflowError, which this zone raises past `last`."""
-
-    def __init__(self, zone: ZoneInfo, last: datetime) -> None:
-        self.zone = zone
-        self.last = last
-
-    def utcoffset(self, moment: datetime) -> timedelta:
-        if moment.replace(tzinfo=None) > self.last:
-            raise OverflowError("after the calendar's last date")
-        return self.zone.utcoffset(moment)
-
-    def dst(self, moment: datetime) -> timedelta:
-        return self.zone.dst(moment)
-
-    def tzname(self, moment: datetime) -> str:
-        return self.zone.tzname(moment)
-
-
-@cache
+@lru_cache(maxsize=64)
 def vtimezone(tzid: str, first_year: int, last_year: int) -> icalendar.Timezone:
-    """The VTIMEZONE for a zone over some years, made once per process."""
-    last = date(last_year + 1, 1, 1)
-    return icalendar.Timezone.from_tzinfo(
-        _ZoneUntil(ZoneInfo(tzid), datetime.combine(last, time.min)),
-        tzid=tzid,
-        first_date=date(first_year, 1, 1),
-        last_date=last,
+    """The VTIMEZONE of a zone over some years, made once per process (icalendar takes up to
+    25 ms to make one) and reused by every calendar that needs it."""
+    return icalendar.Timezone.from_tzid(
+        tzid, first_date=date(first_year, 1, 1), last_date=date(last_year + 1, 1, 1)
     )
 
 
@@ -90,10 +66,10 @@ def _livestream_line(session: Session, *, registered: bool, at: datetime, tz, wa
     return _("Livestream: %(url)s") % {"url": stream.url}
 
 
-class _Fields:
-    """Writes the VEVENT properties of an event's sessions, with what they all share worked
-    out once: the labels in the active language, the session page URL (one `reverse` for all:
-    it costs about a third of a VEVENT), the zone and the place."""
+class _SessionVevents:
+    """Makes the VEVENTs of an event's sessions, with what they all share worked out once: the
+    labels in the active language, the session page URL (one `reverse` for all), the zone and
+    the place."""
 
     def __init__(
         self, event: Event, *, site_url: str, at: datetime, registered: bool, watch_url=None
@@ -109,9 +85,8 @@ class _Fields:
         self.speakers_label = _("Speakers: %(names)s")
         self.theme_label = _("Theme: %(name)s")
 
-    def __call__(self, session: Session, stamp: datetime | None = None) -> dict:
-        """A session's VEVENT properties, in the order icalendar writes them (SUMMARY, DTSTART,
-        DTEND, DTSTAMP, UID, SEQUENCE, then alphabetical): one source for both serialisers."""
+    def __call__(self, session: Session, stamp: datetime | None = None) -> icalendar.Event:
+        """A session's VEVENT."""
         tz = self.tz
         url = f"{self.page_head}/{session.pk}/{self.page_tail}"
         speakers = ", ".join(session.speaker_names)
@@ -130,7 +105,8 @@ class _Fields:
         )
         place = [session.room.name, *self.place] if session.room else self.place
         updated_at = session.updated_at.astimezone(UTC)
-        return {
+        vevent = icalendar.Event()
+        for name, value in {
             "summary": _text(session.title),
             "dtstart": session.starts_at.astimezone(tz),
             "dtend": session.ends_at.astimezone(tz),
@@ -143,7 +119,9 @@ class _Fields:
             "location": _text(", ".join(place)),
             "status": "CANCELLED" if session.is_cancelled else "CONFIRMED",
             "url": url,
-        }
+        }.items():
+            vevent.add(name, value)
+        return vevent
 
 
 def session_vevent(
@@ -159,74 +137,10 @@ def session_vevent(
     the pages (Session.livestream): `registered` adds those reserved to confirmed participants,
     and `watch_url(session)` is the participant's private page that shows them.
     Takes a session from `selectors.sessions_for_calendar`."""
-    vevent = icalendar.Event()
-    fields = _Fields(
+    vevent = _SessionVevents(
         session.event, site_url=site_url, at=at, registered=registered, watch_url=watch_url
     )
-    for name, value in fields(session, stamp).items():
-        vevent.add(name, value)
-    return vevent
-
-
-# --- the feeds' fast serialiser ---------------------------------------------------------------
-# icalendar spends about 0.3 ms per session building and writing a VEVENT (parameter objects, a
-# character-by-character fold): 300 sessions took about 100 ms. Feeds write the same fields
-# directly, byte for byte what icalendar writes (tests/events/test_ical.py compares the two),
-# except that a literal backslash-N stays as typed where icalendar makes it a line break.
-# Invitations, one VEVENT each, keep the library's objects.
-
-_FOLD_OCTETS = 74  # as icalendar: 74 octets, plus the leading space on continuation lines
-
-
-def _escape(text: str) -> str:
-    """RFC 5545 TEXT escaping, as icalendar does it (line breaks of any kind become \\n)."""
-    # Chained replace: str.translate with a mapping is several times slower.
-    return (
-        text.replace("\\", "\\\\")
-        .replace(";", "\\;")
-        .replace(",", "\\,")
-        .replace("\r\n", "\\n")
-        .replace("\n", "\\n")
-        .replace("\r", "\\n")
-    )
-
-
-def _fold(line: str) -> bytes:
-    """A content line folded at 74 octets without splitting a character, and, as icalendar
-    does, without ending a piece on a backslash or caret (some clients misread the escape)."""
-    data = line.encode()
-    if len(data) <= _FOLD_OCTETS:
-        return data
-    pieces = []
-    start = 0
-    while len(data) - start > _FOLD_OCTETS:
-        end = start + _FOLD_OCTETS
-        while data[end] & 0xC0 == 0x80:  # a UTF-8 continuation byte: the cut is mid-character
-            end -= 1
-        if data[end - 1] in b"\\^" and end - 1 > start:
-            end -= 1
-        pieces.append(data[start:end])
-        start = end
-    pieces.append(data[start:])
-    return b"\r\n ".join(pieces)
-
-
-def _vevent_ical(fields: dict) -> bytes:
-    lines = ["BEGIN:VEVENT"]
-    for name, value in fields.items():
-        if name in {"dtstart", "dtend"}:
-            line = f"{name.upper()};TZID={value.tzinfo.key}:{value:%Y%m%dT%H%M%S}"
-        elif name in {"dtstamp", "last-modified"}:
-            line = f"{name.upper()}:{value:%Y%m%dT%H%M%S}Z"
-        elif name == "categories":
-            line = "CATEGORIES:" + ",".join(_escape(category) for category in value)
-        elif name in {"sequence", "url"}:
-            line = f"{name.upper()}:{value}"
-        else:
-            line = f"{name.upper()}:{_escape(value)}"
-        lines.append(line)
-    lines.append("END:VEVENT")
-    return b"".join(_fold(line) + b"\r\n" for line in lines)
+    return vevent(session, stamp)
 
 
 def event_vevent(
@@ -257,10 +171,8 @@ def calendar_build(
     description: str = "",
     method: str = "PUBLISH",
     time_zone: str | None = None,
-    starts: Iterable[datetime] = (),
 ) -> icalendar.Calendar:
-    """A VCALENDAR around the given VEVENTs, with one VTIMEZONE per TZID they use (and per
-    TZID of `starts`, the start times of VEVENTs the caller writes itself)."""
+    """A VCALENDAR around the given VEVENTs, with one VTIMEZONE per TZID they use."""
     calendar = icalendar.Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -278,7 +190,7 @@ def calendar_build(
     calendar.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", icalendar.vDuration(REFRESH))
     vevents = list(vevents)
-    _add_timezones(calendar, [*starts, *(vevent.decoded("dtstart") for vevent in vevents)])
+    _add_timezones(calendar, [vevent.decoded("dtstart") for vevent in vevents])
     for vevent in vevents:
         calendar.add_component(vevent)
     return calendar
@@ -306,20 +218,17 @@ def sessions_feed(
     watch_url: Callable[[Session], str] | None = None,
 ) -> bytes:
     """A subscribable feed of sessions as they stand at `at` (cancelled ones included, marked
-    CANCELLED); `registered` and `watch_url` as for `session_vevent`. The VEVENTs are written
-    by the fast serialiser, inside icalendar's calendar."""
-    sessions = list(sessions)
-    head = calendar_build(
-        [],
+    CANCELLED); `registered` and `watch_url` as for `session_vevent`. Takes sessions from
+    `selectors.sessions_for_calendar`."""
+    vevent = _SessionVevents(
+        event, site_url=site_url, at=at, registered=registered, watch_url=watch_url
+    )
+    return calendar_build(
+        [vevent(session) for session in sessions],
         name=name,
         description=f"{event.name}, {event.city}. {site_url}{event.get_absolute_url()}",
         time_zone=event.time_zone,
-        starts=[s.starts_at.astimezone(s.event.tz) for s in sessions],
     ).to_ical()
-    end = b"END:VCALENDAR\r\n"
-    assert head.endswith(end)
-    fields = _Fields(event, site_url=site_url, at=at, registered=registered, watch_url=watch_url)
-    return b"".join([head[: -len(end)], *(_vevent_ical(fields(s)) for s in sessions), end])
 
 
 def invitation(

@@ -5,8 +5,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from itertools import groupby
+from typing import NamedTuple
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Max, Prefetch, Q, QuerySet, Subquery, Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -32,20 +33,16 @@ def sessions_for_programme(
     theme: Theme | None = None,
     format: str | None = None,
     room: Room | None = None,
-) -> QuerySet[Session]:
-    """Sessions of an event in programme order, with theme, room and speakers loaded."""
-    sessions = (
-        event.sessions.select_related("theme", "room")
-        .prefetch_related(Prefetch("speakers", queryset=Speaker.objects.order_by("name")))
-        .order_by("starts_at", "room__name", "pk")
-    )
+) -> list[Session]:
+    """Sessions of an event in programme order, loaded as `sessions_loaded` loads them."""
+    sessions = event.sessions.order_by("starts_at", "room__name", "pk")
     if theme is not None:
         sessions = sessions.filter(theme=theme)
     if format:
         sessions = sessions.filter(format=format)
     if room is not None:
         sessions = sessions.filter(room=room)
-    return sessions
+    return sessions_loaded(sessions=sessions)
 
 
 def sessions_by_day(*, sessions: Iterable[Session], event: Event) -> list[tuple[date, list]]:
@@ -95,41 +92,51 @@ def session_get(*, event: Event, pk: int) -> Session:
         raise Http404("No such session") from None
 
 
+class Fingerprint(NamedTuple):
+    digest: str  # changes whenever anything shown of the sessions changes
+    last_modified: datetime | None  # the latest of those changes
+    count: int  # how many sessions
+
+
+def _latest_change(model) -> Subquery:
+    return Subquery(model.objects.order_by("-updated_at").values("updated_at")[:1])
+
+
 def sessions_fingerprint(
     *, sessions: QuerySet[Session], at: datetime, reveal: timedelta
-) -> tuple[str, datetime | None]:
-    """A value that changes whenever anything shown in a calendar of these sessions changes
-    (a session, its theme, room, speakers or event, the set of sessions, or which livestream
-    links are shown at `at`), with the latest change time. One query: the feeds' ETag and
-    Last-Modified."""
+) -> Fingerprint:
+    """What pages and calendars of these sessions show, in one query that reads no row twice:
+    a digest that changes whenever any of it changes (a session; any theme, room or speaker,
+    which are few and rarely change; the set of sessions; and, with time, which livestream
+    links are revealed and which sessions have started or ended at `at`), with the latest
+    change time and the number of sessions. The sessions' event is the caller's to add."""
     stamps = sessions.aggregate(
-        revealed=Count("pk", distinct=True, filter=Q(starts_at__lte=at + reveal)),
-        ended=Count("pk", distinct=True, filter=Q(ends_at__lte=at)),
-        count=Count("pk", distinct=True),
-        ids=Sum("pk", distinct=True),
+        count=Count("pk"),
+        ids=Sum("pk"),
         session=Max("updated_at"),
-        event=Max("event__updated_at"),
-        theme=Max("theme__updated_at"),
-        room=Max("room__updated_at"),
-        speaker=Max("speakers__updated_at"),
-        # A link revealed or a session ended changes the feed with no row changing: those
-        # moments count as changes for Last-Modified too (If-Modified-Since-only clients).
+        theme=Max(_latest_change(Theme)),
+        room=Max(_latest_change(Room)),
+        speaker=Max(_latest_change(Speaker)),
+        # Moments pass in time order, so the latest one passed changes whenever another
+        # passes: a link revealed, a session started or ended, with no row changing. They
+        # count as changes for Last-Modified too (If-Modified-Since-only clients).
         last_revealed=Max("starts_at", filter=Q(starts_at__lte=at + reveal)),
+        last_started=Max("starts_at", filter=Q(starts_at__lte=at)),
         last_ended=Max("ends_at", filter=Q(ends_at__lte=at)),
     )
     if stamps["last_revealed"] is not None:
         stamps["last_revealed"] -= reveal
     latest = max((v for k, v in stamps.items() if isinstance(v, datetime)), default=None)
     digest = hashlib.sha256(repr(sorted(stamps.items())).encode()).hexdigest()[:32]
-    return digest, latest
+    return Fingerprint(digest, latest, stamps["count"])
 
 
-def sessions_for_calendar(*, sessions: QuerySet[Session]) -> list[Session]:
-    """The sessions in start order with everything a calendar shows of them: event, theme and
+def sessions_loaded(*, sessions: QuerySet[Session]) -> list[Session]:
+    """The sessions with everything a programme or a calendar shows of them: event, theme and
     room, and `speaker_names` in alphabetical order. At most five queries, most of them tiny:
     one instance per event, theme or room shared by its sessions, and the speakers' names
-    without Speaker instances, take less than half the time of joining them into every row."""
-    loaded = list(sessions.prefetch_related("event", "theme", "room").order_by("starts_at", "pk"))
+    without Speaker instances, take a fraction of the time of joining them into every row."""
+    loaded = list(sessions.prefetch_related("event", "theme", "room"))
     names = defaultdict(list)
     speakers = Session.speakers.through.objects.filter(session__in=loaded)
     for session_id, name in speakers.order_by("speaker__name").values_list(
@@ -139,3 +146,8 @@ def sessions_for_calendar(*, sessions: QuerySet[Session]) -> list[Session]:
     for session in loaded:
         session.speaker_names = names[session.pk]
     return loaded
+
+
+def sessions_for_calendar(*, sessions: QuerySet[Session]) -> list[Session]:
+    """The sessions in start order, loaded by `sessions_loaded`."""
+    return sessions_loaded(sessions=sessions.order_by("starts_at", "pk"))

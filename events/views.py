@@ -1,19 +1,37 @@
-"""Public pages of the programme."""
+"""Public pages of the programme and its calendar feeds.
+
+Pages and public feeds are the same for every visitor in a language, so their bytes are cached
+(in the configured cache: Redis in production, memory otherwise) under the fingerprint of what
+they show. Nothing about a request is remembered between requests: each one decides afresh
+whether the event may be shown (published, or an organiser previewing it) and reads the
+fingerprint (one query); a client holding the current copy gets 304.
+
+A response is cached only when the event is published and the request carries nothing of its
+own: an organiser's preview and a page with messages waiting are rendered afresh and sent
+`Cache-Control: private, no-store`, as is a participant's own calendar.
+"""
 
 import hashlib
-import threading
-import time
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib import messages
 from django.core.cache import cache
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
 from . import ical, selectors
 from .models import Session, Theme
+
+# Bytes under a fingerprint never change; every programme change leaves the old ones unused.
+# The timeout bounds what they hold (about one copy per page, filter and language for each
+# change within the hour); a quiet page is rebuilt once an hour.
+CACHE_SECONDS = 3600
 
 
 def _event(request, slug):
@@ -26,216 +44,325 @@ def event_list(request):
     return render(request, "events/event_list.html", {"events": selectors.events_published()})
 
 
-def event_detail(request, slug):
-    event = _event(request, slug)
-    context = {"event": event, "themes": selectors.themes_for_event(event=event)}
-    return render(request, "events/event_detail.html", context)
+class CachedResponse:
+    """A response built from an event's sessions and cached by their fingerprint.
+
+    Subclasses find what the request asks for in `find` (setting `self.event`, and raising
+    Http404 for what this request may not see) and return the sessions the response shows;
+    `build` makes the bytes. Called through `view`."""
+
+    content_type = "text/html; charset=utf-8"
+    # Pages are revalidated on every use, so a change or an unpublished event shows at once.
+    shared_cache_control = "public, no-cache"
+    private = False  # a participant's own: never shared, whatever the event
+    needs_sessions = False  # 404 when no session matches (a session's page or feed)
+    sends_last_modified = False
+
+    @classmethod
+    def view(cls, request, **kwargs):
+        # One URL per resource: /sessions/007/ is /sessions/7/, and never a cache entry of its own.
+        canonical = reverse(request.resolver_match.view_name, kwargs=kwargs)
+        if request.path != canonical:
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{canonical}?{query}" if query else canonical)
+        return cls(request, **kwargs).respond()
+
+    def __init__(self, request, **kwargs):
+        self.request = request
+        self.kwargs = kwargs
+        self.now = timezone.now()
+        self.sessions = self.find()
+        self.fingerprint = selectors.sessions_fingerprint(
+            sessions=self.sessions,
+            at=self.now,
+            reveal=timedelta(minutes=self.event.livestream_reveal_minutes),
+        )
+        if self.needs_sessions and self.fingerprint.count == 0:
+            raise Http404("No such session")
+        # Hashed: the extra may hold spaces or colons (timestamps), which an ETag cannot.
+        shown = f"{self.fingerprint.digest}|{self.event.updated_at}|{self.fingerprint_extra()}"
+        digest = hashlib.sha256(shown.encode()).hexdigest()[:32]
+        self.etag = f"{digest}-{self.language()}"
+        changes = (self.fingerprint.last_modified, self.event.updated_at)
+        self.last_modified = max(moment for moment in changes if moment is not None)
+        self.cacheable = self.event.published and not self.personal()
+
+    def find(self):
+        raise NotImplementedError
+
+    def build(self) -> bytes:
+        raise NotImplementedError
+
+    def fingerprint_extra(self) -> str:
+        """What else the response depends on, beyond its sessions and the language."""
+        return ""
+
+    def language(self) -> str:
+        return translation.get_language()
+
+    def personal(self) -> bool:
+        """Whether the response holds something of this request's own."""
+        return False
+
+    def scope(self) -> tuple:
+        """What tells this response from others with the same fingerprint: its URL's path
+        (canonical, see `view`)."""
+        return (self.request.path,)
+
+    def storable(self) -> bool:
+        return True
+
+    def cache_control(self) -> str:
+        if self.cacheable and not self.private:
+            return self.shared_cache_control
+        return "private, no-store"
+
+    def respond(self) -> HttpResponse:
+        if self.cacheable:
+            conditional = condition(
+                etag_func=lambda request, **kwargs: self.etag,
+                last_modified_func=(
+                    (lambda request, **kwargs: self.last_modified)
+                    if self.sends_last_modified
+                    else None
+                ),
+            )
+            response = conditional(lambda request, **kwargs: self.response(self.content()))(
+                self.request, **self.kwargs
+            )
+        else:
+            response = self.response(self.build())
+        response["Cache-Control"] = self.cache_control()  # on a 304 too (RFC 9110 15.4.5)
+        return response
+
+    def content(self) -> bytes:
+        parts = (type(self).__name__, *self.scope(), self.etag)
+        key = "response:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        content = cache.get(key)
+        if content is None:
+            content = self.build()
+            if self.storable():
+                cache.set(key, content, timeout=CACHE_SECONDS)
+        return content
+
+    def response(self, content: bytes) -> HttpResponse:
+        return HttpResponse(content, content_type=self.content_type)
 
 
-def programme(request, slug):
-    event = _event(request, slug)
-    themes = list(selectors.themes_for_event(event=event))
-    rooms = list(selectors.rooms_for_event(event=event))
-    formats = Session.Format
-    selected_theme = next((t for t in themes if t.slug == request.GET.get("theme")), None)
-    selected_room = next((r for r in rooms if str(r.pk) == request.GET.get("room")), None)
-    selected_format = request.GET.get("format") if request.GET.get("format") in formats else None
-    unknown_filter = (
-        ("theme" in request.GET and selected_theme is None)
-        or ("room" in request.GET and selected_room is None)
-        or ("format" in request.GET and selected_format is None)
-    )
-    sessions = selectors.sessions_for_programme(
-        event=event, theme=selected_theme, format=selected_format, room=selected_room
-    )
-    if unknown_filter:
-        sessions = sessions.none()
-    context = {
-        "event": event,
+# --- pages ------------------------------------------------------------------------------------
+
+
+class Page(CachedResponse):
+    """A public page of an event: the same bytes for every visitor in a language."""
+
+    template_name: str
+
+    def find(self):
+        self.event = _event(self.request, self.kwargs["slug"])
+        return self.event.sessions.all()
+
+    def personal(self) -> bool:
+        # An organiser may see a draft; messages are one visitor's. Counting the messages
+        # waiting does not use them up: the fresh page shows them.
+        user = self.request.user
+        return user.is_staff or len(messages.get_messages(self.request)) > 0
+
+    def context(self) -> dict:
+        return {}
+
+    def build(self) -> bytes:
+        context = {"event": self.event, "language_next": self.request.path, **self.context()}
+        return render_to_string(self.template_name, context, request=self.request).encode()
+
+
+class EventPage(Page):
+    template_name = "events/event_detail.html"
+
+    def fingerprint_extra(self) -> str:
+        return f"registration-open={self.event.registration_is_open(self.now)}"
+
+    def context(self) -> dict:
+        return {"themes": selectors.themes_for_event(event=self.event)}
+
+
+def _programme_days(sessions: list[Session], event) -> dict:
+    """What templates/events/_days.html shows of sessions, worked out once for all of them:
+    a programme has hundreds, and a template filter or URL lookup per session would cost
+    most of the page's time."""
+    labels = {value: str(label) for value, label in Session.Format.choices}
+    tz = event.tz
+    page = reverse("events:session_detail", kwargs={"slug": event.slug, "pk": 0})
+    head, _zero, tail = page.rpartition("/0/")
+    for session in sessions:
+        session.format_label = labels[session.format]
+        starts, ends = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
+        session.local_times = f"{starts:%H:%M}–{ends:%H:%M}"
+        session.page_path = f"{head}/{session.pk}/{tail}"
+    return {
         "days": selectors.sessions_by_day(sessions=sessions, event=event),
-        "themes": themes,
-        "rooms": rooms,
-        "formats": formats.choices,
-        "selected_theme": selected_theme,
-        "selected_room": selected_room,
-        "selected_format": selected_format,
-        "filtered": bool(selected_theme or selected_room or selected_format or unknown_filter),
+        "cancelled_label": _("Cancelled"),
+        "livestream_label": _("Livestream"),
     }
-    return render(request, "events/programme.html", context)
 
 
-def session_detail(request, slug, pk):
-    event = _event(request, slug)
-    session = selectors.session_get(event=event, pk=pk)
-    context = {
-        "event": event,
-        "session": session,
-        "livestream": session.livestream(registered=False),
-    }
-    return render(request, "events/session_detail.html", context)
+class ProgrammePage(Page):
+    template_name = "events/programme.html"
+    FILTERS = ("theme", "format", "room")
+
+    def scope(self) -> tuple:
+        # The page shows the filters it understood, whatever else the query string holds.
+        return (self.request.path, *(self.request.GET.get(name) for name in self.FILTERS))
+
+    def storable(self) -> bool:
+        return not self.unknown_filter  # no entry for every misspelt filter
+
+    def context(self) -> dict:
+        wanted = {name: self.request.GET.get(name) for name in self.FILTERS}
+        themes = list(selectors.themes_for_event(event=self.event))
+        rooms = list(selectors.rooms_for_event(event=self.event))
+        formats = Session.Format
+        selected_theme = next((t for t in themes if t.slug == wanted["theme"]), None)
+        selected_room = next((r for r in rooms if str(r.pk) == wanted["room"]), None)
+        selected_format = wanted["format"] if wanted["format"] in formats else None
+        selected = {
+            "theme": selected_theme and selected_theme.slug,
+            "format": selected_format,
+            "room": selected_room and str(selected_room.pk),
+        }
+        self.unknown_filter = any(
+            wanted[name] is not None and selected[name] is None for name in self.FILTERS
+        )
+        # The filter links start from what was understood, not from the raw query string.
+        filters = QueryDict(mutable=True)
+        for name, value in selected.items():
+            if value:
+                filters[name] = value
+        sessions = (
+            []
+            if self.unknown_filter
+            else selectors.sessions_for_programme(
+                event=self.event, theme=selected_theme, format=selected_format, room=selected_room
+            )
+        )
+        query = filters.urlencode()
+        return {
+            **_programme_days(sessions, self.event),
+            "themes": themes,
+            "rooms": rooms,
+            "formats": formats.choices,
+            "filters": filters,
+            "selected_theme": selected_theme,
+            "selected_room": selected_room,
+            "selected_format": selected_format,
+            "filtered": bool(filters) or self.unknown_filter,
+            "language_next": f"{self.request.path}?{query}" if query else self.request.path,
+        }
 
 
-def speaker_list(request, slug):
-    event = _event(request, slug)
-    context = {"event": event, "speakers": selectors.speakers_for_event(event=event)}
-    return render(request, "events/speaker_list.html", context)
+class SessionPage(Page):
+    template_name = "events/session_detail.html"
+    needs_sessions = True
+
+    def find(self):
+        self.event = _event(self.request, self.kwargs["slug"])
+        return self.event.sessions.filter(pk=self.kwargs["pk"])
+
+    def context(self) -> dict:
+        session = selectors.session_get(event=self.event, pk=self.kwargs["pk"])
+        return {"session": session, "livestream": session.livestream(registered=False)}
 
 
-def theme_detail(request, slug, theme_slug):
-    event = _event(request, slug)
-    theme = get_object_or_404(Theme, slug=theme_slug)
-    sessions = selectors.sessions_for_programme(event=event, theme=theme)
-    context = {
-        "event": event,
-        "theme": theme,
-        "days": selectors.sessions_by_day(sessions=sessions, event=event),
-    }
-    return render(request, "events/theme_detail.html", context)
+class SpeakersPage(Page):
+    template_name = "events/speaker_list.html"
+
+    def context(self) -> dict:
+        return {"speakers": selectors.speakers_for_event(event=self.event)}
+
+
+class ThemePage(Page):
+    template_name = "events/theme_detail.html"
+
+    def find(self):
+        self.event = _event(self.request, self.kwargs["slug"])
+        self.theme = get_object_or_404(Theme, slug=self.kwargs["theme_slug"])
+        return self.event.sessions.filter(theme=self.theme)
+
+    def fingerprint_extra(self) -> str:
+        return f"theme={self.theme.updated_at.isoformat()}"  # shown even with no session
+
+    def context(self) -> dict:
+        sessions = selectors.sessions_for_programme(event=self.event, theme=self.theme)
+        return {"theme": self.theme, **_programme_days(sessions, self.event)}
 
 
 # --- calendars --------------------------------------------------------------------------------
 
 
-class CalendarFeed:
-    """A calendar response built by `events.ical`, cached by content fingerprint and served
-    with ETag and Last-Modified through Django's `condition` (so a client that has the current
-    copy gets 304). Subclasses say which sessions and what to call the calendar."""
+class CalendarFeed(CachedResponse):
+    """A calendar built by `events.ical`, with ETag and Last-Modified. Subclasses say which
+    sessions and what to call the calendar."""
 
-    registered = False
+    content_type = "text/calendar; charset=utf-8"
+    # Calendar apps poll: a public feed may be reused for a while without asking.
+    shared_cache_control = "public, max-age=300"
+    sends_last_modified = True
+    registered = False  # livestream links reserved to confirmed participants
     watch_url = None  # a participant's private page for a session (ical.sessions_feed)
-    # Each process remembers a public feed's ETag and Last-Modified for
-    # CALENDAR_FINGERPRINT_SECONDS, so a busy feed (and every 304) is answered without the
-    # database or Redis; a programme change shows in the feed within that delay. Private feeds
-    # are always checked afresh, so a revoked link stops at once.
-    private = False
 
-    def __init__(self, request, **kwargs):
-        self.request = request
-        self.kwargs = kwargs
-        remember = settings.CALENDAR_FINGERPRINT_SECONDS > 0 and not self.private
-        memo_key = f"{request.path}:{self.language()}" if remember else None
-        expires, state = REMEMBERED_STATES.get(memo_key, (0.0, None))
-        if state is None or expires <= time.monotonic():
-            self.load()
-            state = (self.etag, self.last_modified)
-            if memo_key:
-                expires = time.monotonic() + settings.CALENDAR_FINGERPRINT_SECONDS
-                REMEMBERED_STATES[memo_key] = (expires, state)
-        self.etag, self.last_modified = state
+    def find(self):
+        self.event = _event(self.request, self.kwargs["slug"])
+        return self.event.sessions.all()
 
-    def load(self) -> None:
-        """Find the sessions and the fingerprint of what the calendar shows of them."""
-        self.sessions = self.get_sessions()
-        self.now = timezone.now()
-        fingerprint, self.last_modified = selectors.sessions_fingerprint(
-            sessions=self.sessions,
-            at=self.now,
-            reveal=timedelta(minutes=self.event.livestream_reveal_minutes),
-        )
-        extra = self.fingerprint_extra()
-        if extra:
-            # Hashed: a subclass's extra may hold spaces or colons (timestamps), which an ETag
-            # (RFC 9110 etagc) and a portable cache key cannot.
-            fingerprint = hashlib.sha256(f"{fingerprint}{extra}".encode()).hexdigest()[:32]
-        self.etag = f"{fingerprint}-{self.language()}"
+    def build(self) -> bytes:
+        sessions = selectors.sessions_for_calendar(sessions=self.sessions)
+        with translation.override(self.language()):
+            return ical.sessions_feed(
+                sessions,
+                event=self.event,
+                name=self.name(sessions),
+                site_url=settings.SITE_URL,
+                at=self.now,
+                registered=self.registered,
+                watch_url=self.watch_url,
+            )
 
-    @classmethod
-    def view(cls, request, **kwargs):
-        def state(request, **kwargs):
-            if not hasattr(request, "_calendar_feed"):
-                request._calendar_feed = cls(request, **kwargs)
-            return request._calendar_feed
-
-        @condition(
-            etag_func=lambda request, **kw: state(request, **kw).etag,
-            last_modified_func=lambda request, **kw: state(request, **kw).last_modified,
-        )
-        def respond(request, **kwargs):
-            return state(request, **kwargs).response()
-
-        return respond(request, **kwargs)
-
-    def language(self) -> str:
-        return translation.get_language()
-
-    def fingerprint_extra(self) -> str:
-        """What else the calendar's content depends on, beyond its sessions."""
-        return ""
-
-    def response(self) -> HttpResponse:
-        key = f"ical:{type(self).__name__}:{self.etag}"
-        # Bytes under a content fingerprint never change: each process keeps the latest few,
-        # which spares copying a large feed out of Redis on every request.
-        content = LOCAL_FEEDS.get(key) or cache.get(key)
-        if content is None:
-            if not hasattr(self, "sessions"):  # state remembered, content evicted
-                self.load()
-            with translation.override(self.language()):
-                content = ical.sessions_feed(
-                    selectors.sessions_for_calendar(sessions=self.sessions),
-                    event=self.event,
-                    name=self.name(),
-                    site_url=settings.SITE_URL,
-                    at=self.now,
-                    registered=self.registered,
-                    watch_url=self.watch_url,
-                )
-            cache.set(key, content, timeout=CALENDAR_CACHE_SECONDS)
-        with LOCAL_FEEDS_LOCK:  # threaded workers share the dict
-            LOCAL_FEEDS[key] = content
-            while len(LOCAL_FEEDS) > LOCAL_FEEDS_MAX:
-                LOCAL_FEEDS.pop(next(iter(LOCAL_FEEDS)))
-        response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
-        response["Content-Disposition"] = f'inline; filename="{self.filename()}"'
-        response["Cache-Control"] = "public, max-age=300" if not self.registered else "private"
-        return response
+    def name(self, sessions: list[Session]) -> str:
+        return self.event.name
 
     def filename(self) -> str:
         return f"{self.kwargs['slug']}.ics"
 
-
-CALENDAR_CACHE_SECONDS = 24 * 3600
-LOCAL_FEEDS: dict[str, bytes] = {}  # oldest first
-LOCAL_FEEDS_MAX = 32
-LOCAL_FEEDS_LOCK = threading.Lock()
-# path and language -> (monotonic expiry, (ETag, Last-Modified)), per process: a handful of
-# public feeds, so no eviction is needed.
-REMEMBERED_STATES: dict[str, tuple[float, tuple]] = {}
-
-
-class EventCalendar(CalendarFeed):
-    def get_sessions(self):
-        self.event = _event(self.request, self.kwargs["slug"])
-        return self.event.sessions.all()
-
-    def name(self):
-        return self.event.name
+    def response(self, content: bytes) -> HttpResponse:
+        response = super().response(content)
+        response["Content-Disposition"] = f'inline; filename="{self.filename()}"'
+        return response
 
 
 class ThemeCalendar(CalendarFeed):
-    def get_sessions(self):
+    def find(self):
         self.event = _event(self.request, self.kwargs["slug"])
         self.theme = get_object_or_404(Theme, slug=self.kwargs["theme_slug"])
         return self.event.sessions.filter(theme=self.theme)
 
-    def name(self):
+    def fingerprint_extra(self) -> str:
+        return f"theme={self.theme.updated_at.isoformat()}"  # its name names the calendar
+
+    def name(self, sessions: list[Session]) -> str:
         return f"{self.event.name}: {self.theme.name}"
 
-    def filename(self):
+    def filename(self) -> str:
         return f"{self.kwargs['slug']}-{self.kwargs['theme_slug']}.ics"
 
 
 class SessionCalendar(CalendarFeed):
-    def get_sessions(self):
+    needs_sessions = True
+
+    def find(self):
         self.event = _event(self.request, self.kwargs["slug"])
-        sessions = self.event.sessions.filter(pk=self.kwargs["pk"])
-        self.session = sessions.first()
-        if self.session is None:
-            raise Http404("No such session")
-        return sessions
+        return self.event.sessions.filter(pk=self.kwargs["pk"])
 
-    def name(self):
-        return self.session.title
+    def name(self, sessions: list[Session]) -> str:
+        return sessions[0].title
 
-    def filename(self):
+    def filename(self) -> str:
         return f"{self.kwargs['slug']}-session-{self.kwargs['pk']}.ics"

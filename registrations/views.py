@@ -242,11 +242,13 @@ def privacy(request):
 
 class PersonalCalendar(CalendarFeed):
     """The sessions a participant chose, with the livestream links reserved to confirmed
-    participants. The private token is the key: renewing it revokes the feed."""
+    participants. The private token is the key: renewing it revokes the feed. Whatever the
+    registration's status, the feed is the participant's own: `Cache-Control: private,
+    no-store`."""
 
     private = True
 
-    def get_sessions(self):
+    def find(self):
         self.registration = selectors.registration_by_token(token=self.kwargs["token"])
         if self.registration is None:
             raise Http404("No such calendar")
@@ -266,7 +268,7 @@ class PersonalCalendar(CalendarFeed):
     def watch_url(self, session) -> str:
         return watch_url(self.registration, session)
 
-    def name(self) -> str:
+    def name(self, sessions) -> str:
         return _("%(event)s: my sessions") % {"event": self.event.name}
 
     def filename(self) -> str:

@@ -29,13 +29,6 @@ def organiser(db):
 
 
 @pytest.fixture(autouse=True)
-def _calendar_state_not_remembered(settings):
-    """Feeds are checked afresh on every request, so a test sees a change at once; the
-    remembered state is tested on its own in tests/events/test_calendar_views.py."""
-    settings.CALENDAR_FINGERPRINT_SECONDS = 0
-
-
-@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached pages live in the cache: each test starts empty."""
     from django.core.cache import cache

@@ -1,4 +1,4 @@
-"""Bench-only settings: the app's, plus /bench/constant (see ceiling/urls.py)."""
+"""Bench-only settings: the app's, plus /bench/constant/<bytes> (see ceiling/urls.py)."""
 
 from alliance.settings import *  # noqa: F403
 

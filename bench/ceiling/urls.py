@@ -1,17 +1,23 @@
-"""The app's URLs plus /bench/constant: a trivial Django view returning a constant byte string
-of BENCH_CONSTANT_BYTES, the size of the response compared with it. It is the framework's own
+"""The app's URLs plus /bench/constant/<bytes>: a trivial Django view returning a constant byte
+string of that size, the size of the response compared with it. It is the framework's own
 ceiling for a response of that size, served by the same gunicorn in the same run."""
 
-import os
+from functools import cache
 
 from django.http import HttpResponse
 from django.urls import include, path
 
-BODY = b"x" * int(os.environ.get("BENCH_CONSTANT_BYTES", "2"))
+
+@cache
+def body(size: int) -> bytes:
+    return b"x" * size
 
 
-def constant(request):
-    return HttpResponse(BODY, content_type="text/calendar; charset=utf-8")
+def constant(request, size: int):
+    return HttpResponse(body(size), content_type="text/html; charset=utf-8")
 
 
-urlpatterns = [path("bench/constant", constant), path("", include("alliance.urls"))]
+urlpatterns = [
+    path("bench/constant/<int:size>", constant),
+    path("", include("alliance.urls")),
+]

@@ -3,14 +3,15 @@ on a free loopback port, wrk runs bounded in time, CPU and memory readings from 
 programme data.
 
 Everything a benchmark starts it stops again, also when it fails: the database is dropped, the
-servers are sent SIGTERM (then SIGKILL) by the process ids it holds, and Redis DB 5 (the only one
-the benchmarks use on the shared server) is flushed.
+servers are sent SIGTERM (then SIGKILL) by the process ids it holds, and the benchmarks' Redis DB
+(5, or BENCH_REDIS_URL: the only one they use on the shared server) is flushed.
 """
 
 from .data import programme_create
 from .processes import (
     BIN,
     ROOT,
+    analyze,
     busy_since,
     children,
     collectstatic,
@@ -36,6 +37,7 @@ from .wrk import wrk_run
 __all__ = [
     "BIN",
     "ROOT",
+    "analyze",
     "busy_since",
     "children",
     "collectstatic",

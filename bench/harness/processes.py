@@ -19,7 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 POSTGRES = "postgres://postgres@127.0.0.1:5432"
-REDIS_URL = "redis://127.0.0.1:6379/5"
+# The benchmarks' own Redis DB on the shared server (flushed before and after each run);
+# BENCH_REDIS_URL picks another when several people benchmark on the same machine.
+REDIS_URL = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/5")
 
 
 def free_port() -> int:
@@ -30,7 +32,7 @@ def free_port() -> int:
 
 def production_env(database: str, **extra: str) -> dict[str, str]:
     """The environment of a production-like run: DEBUG off, a real secret key, PostgreSQL and
-    Redis DB 5. `extra` adds or overrides variables."""
+    the benchmarks' Redis DB. `extra` adds or overrides variables."""
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "alliance.settings",
@@ -80,6 +82,15 @@ def migrate() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0, interactive=False)
+
+
+def analyze() -> None:
+    """Refresh PostgreSQL's statistics after loading the data, as autovacuum soon would in
+    production: a freshly filled table is planned as if it were empty."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
 
 def collectstatic() -> None:

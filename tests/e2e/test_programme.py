@@ -54,10 +54,10 @@ def test_visitor_finds_session_by_theme_and_switches_to_spanish(live_server, pag
     )
     session_url = page.url
 
-    page.get_by_role("button", name="Español").click()
+    page.get_by_role("link", name="Español").click()
     expect(page.locator("html")).to_have_attribute("lang", "es")
     assert page.url == session_url
-    expect(page.get_by_role("button", name="Español")).to_have_attribute("aria-current", "true")
+    expect(page.get_by_role("link", name="Español")).to_have_attribute("aria-current", "true")
     # Day and month names come from Django's own Spanish catalogue.
     assert page.locator("#session-when").inner_text() == (
         "lunes 27 de noviembre de 2023, 11:30–13:00 (America/Bogota)"

@@ -415,83 +415,27 @@ def test_invitation_method_people_and_sequence(event, session, method, status, p
     assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["America/Bogota"]
 
 
-@pytest.mark.parametrize(
-    "tzid", ["America/Bogota", "Europe/Brussels", "America/Mexico_City", "America/Santiago", "UTC"]
-)
-@pytest.mark.parametrize("years", [(2023, 2023), (2030, 2032)])
-def test_vtimezone_same_as_icalendar_walking_the_whole_zone(tzid, years):
-    """The zone cut after the last year (ical._ZoneUntil) changes how long the VTIMEZONE takes
-    to build, not what it says."""
-    first, last = years
-    whole = icalendar.Timezone.from_tzid(
-        tzid, first_date=date(first, 1, 1), last_date=date(last + 1, 1, 1)
-    )
-    assert ical.vtimezone(tzid, first, last).to_ical() == whole.to_ical()
-
-
 def test_vtimezone_built_once_per_zone_and_years():
     assert ical.vtimezone("America/Bogota", 2030, 2030) is ical.vtimezone(
         "America/Bogota", 2030, 2030
     )
 
 
-# --- the feeds' serialiser writes what icalendar writes ------------------------------------------
-
-
-def through_icalendar(sessions, *, event, at=BEFORE, registered=False) -> bytes:
-    """The feed as icalendar itself would write it, from session_vevent."""
-    return ical.calendar_build(
-        [ical.session_vevent(s, site_url=SITE, at=at, registered=registered) for s in sessions],
-        name="Programme",
-        description=f"{event.name}, {event.city}. {SITE}/events/{event.slug}/",
-        time_zone=event.time_zone,
-    ).to_ical()
-
-
-def test_sessions_feed_same_bytes_as_icalendar(event, session):
-    Session.objects.filter(pk=session.pk).update(
-        livestream_url="https://stream.example/members", livestream_visibility="registered"
-    )
-    others = [
-        SessionFactory(
-            event=event,
-            room=None,
-            status="cancelled",
-            starts_at=bogota(2, 9),
-            ends_at=bogota(2, 10),
-            abstract="Línea uno\r\nLínea dos; tres, cuatro \\ cinco ^ seis " * 20,
-        ),
-        SessionFactory(event=event, starts_at=bogota(3, 9), ends_at=bogota(3, 10)),
-    ]
-    sessions = loaded(session, *others)
-    for at, registered in [(BEFORE, False), (bogota(1, 9, 30), True)]:
-        data = ical.sessions_feed(
-            sessions, event=event, name="Programme", site_url=SITE, at=at, registered=registered
-        )
-        assert data == through_icalendar(sessions, event=event, at=at, registered=registered)
+# --- hostile text survives escaping and folding ---------------------------------------------
 
 
 # Every kind of character that matters to escaping and folding: multi-byte ones that a fold
 # must not split, and the backslash and caret a fold must not end on. No capital N: icalendar
-# reads a backslash before it as a line break (\N), which the feeds do not.
+# writes a backslash before it as a line break (\N).
 ALPHABET = "abc xyz;,\\^\n\r:\"'é€😀🇨🇴\t"
 
 
 @pytest.mark.parametrize("seed", range(40))
-def test_sessions_feed_random_titles_same_bytes_as_icalendar(event, session, seed):
+def test_sessions_feed_random_titles_round_trip(event, session, seed):
     generator = random.Random(seed)
     (session,) = loaded(session)
     session.title = "".join(generator.choices(ALPHABET, k=generator.randrange(1, 400)))
     session.abstract = "".join(generator.choices(ALPHABET, k=generator.randrange(0, 400)))
-    data = ical.sessions_feed([session], event=event, name="Programme", site_url=SITE, at=BEFORE)
-    assert data == through_icalendar([session], event=event)
-    (vevent,) = vevents(ical_checked(data))
+    (vevent,) = vevents(feed([session], event=event))
     expected = session.title.replace("\r\n", "\n").replace("\r", "\n")
     assert str(vevent["SUMMARY"]) == expected
-
-
-def test_sessions_feed_backslash_capital_n_round_trips(event, session):
-    (session,) = loaded(session)
-    session.title = r"C:\New folder\Notes"
-    (vevent,) = vevents(feed([session], event=event))
-    assert str(vevent["SUMMARY"]) == r"C:\New folder\Notes"

@@ -1,7 +1,13 @@
+import os
+import subprocess
+import sys
+import time as time_module
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
+from django.test import Client
 from django.utils import timezone
 
 from events.models import Session
@@ -21,13 +27,16 @@ BOGOTA = ZoneInfo("America/Bogota")
 PUBLIC_STREAM = "https://stream.example/public-session"
 PRIVATE_STREAM = "https://stream.example/registered-only-session"
 
-# Queries per page, whatever the size of the programme: event, themes, rooms, sessions (with
-# theme and room), speakers.
-PROGRAMME_QUERIES = 5
-# event, session (with theme, room, event), speakers
-SESSION_DETAIL_QUERIES = 3
-# event, speakers, their sessions (with theme)
-SPEAKER_LIST_QUERIES = 3
+# Queries per page, whatever the size of the programme. Every page: the event and the
+# fingerprint of its sessions; that is all when the page is cached, or for a 304.
+CACHED_QUERIES = 2
+# Then, to render the programme: themes, rooms, sessions, their themes, their rooms (one
+# instance each, shared by the sessions), their speakers' names.
+PROGRAMME_QUERIES = CACHED_QUERIES + 6
+# session (with theme, room, event), speakers
+SESSION_DETAIL_QUERIES = CACHED_QUERIES + 2
+# speakers, their sessions (with theme)
+SPEAKER_LIST_QUERIES = CACHED_QUERIES + 2
 
 
 def bogota(day: int, hour: int, minute: int = 0) -> datetime:
@@ -640,23 +649,87 @@ def test_not_found_friendly_page(client, url):
 # Languages
 
 
-def test_language_switch_to_spanish_sets_page_language(client, programme):
-    url = programme_url(programme)
+def language_links(doc) -> list[tuple[str, str, str | None]]:
+    return [
+        (a.text, a.attrs["href"], a.attrs.get("aria-current"))
+        for a in doc.one("nav", id_="languages").select("a")
+    ]
 
-    switched = client.post("/i18n/setlang/", {"language": "es", "next": url})
+
+def test_language_switch_to_spanish_sets_page_language(client, programme):
+    url = programme_url(programme, "?theme=data-governance")
+    links = language_links(parse(client.get(url)))
+
+    switched = client.get(links[1][1])
     response = client.get(url)
 
-    assert (switched.status_code, switched["Location"]) == (302, url)
+    assert (switched.status_code, switched["Location"], switched["Cache-Control"]) == (
+        302,
+        url,
+        "private, no-store",
+    )
+    assert client.cookies["django_language"].value == "es"
     doc = parse(response)
     assert doc.one("html").attrs["lang"] == "es"
-    current = doc.one("button", **{"aria-current": "true"})
-    assert (current.attrs["value"], current.text) == ("es", "Español")
+    assert [(text, current) for text, _href, current in language_links(doc)] == [
+        ("English", None),
+        ("Español", "true"),
+        ("Português", None),
+    ]
+
+
+def test_language_links_keep_the_page_and_its_filters(client, programme):
+    doc = parse(client.get(programme_url(programme, "?format=panel&utm_source=x&theme=ai")))
+    assert language_links(doc) == [
+        (
+            "English",
+            f"/i18n/setlang/?language=en&next=%2Fevents%2F{programme.slug}%2Fprogramme%2F"
+            "%3Ftheme%3Dai%26format%3Dpanel",
+            "true",
+        ),
+        (
+            "Español",
+            f"/i18n/setlang/?language=es&next=%2Fevents%2F{programme.slug}%2Fprogramme%2F"
+            "%3Ftheme%3Dai%26format%3Dpanel",
+            None,
+        ),
+        (
+            "Português",
+            f"/i18n/setlang/?language=pt&next=%2Fevents%2F{programme.slug}%2Fprogramme%2F"
+            "%3Ftheme%3Dai%26format%3Dpanel",
+            None,
+        ),
+    ]
 
 
 def test_language_default_english(client, programme):
     doc = parse(client.get(programme_url(programme)))
     assert doc.one("html").attrs["lang"] == "en"
-    assert doc.one("input", name="next").attrs["value"] == programme_url(programme)
+    assert language_links(doc)[0] == (
+        "English",
+        f"/i18n/setlang/?language=en&next=%2Fevents%2F{programme.slug}%2Fprogramme%2F",
+        "true",
+    )
+
+
+@pytest.mark.parametrize(
+    "next_url", ["https://evil.example/", "//evil.example/", "javascript:alert(1)", ""]
+)
+def test_language_switch_elsewhere_goes_home(client, next_url):
+    response = client.get("/i18n/setlang/", {"language": "pt", "next": next_url})
+    assert (response.status_code, response["Location"]) == (302, "/")
+    assert client.cookies["django_language"].value == "pt"
+
+
+@pytest.mark.parametrize("language", ["xx", "es-zz", "", "pt\x00"])
+def test_language_switch_unknown_language_404(client, language):
+    response = client.get("/i18n/setlang/", {"language": language, "next": "/"})
+    assert (response.status_code, "django_language" in client.cookies) == (404, False)
+
+
+def test_language_switch_post_not_allowed(client):
+    response = client.post("/i18n/setlang/", {"language": "es", "next": "/"})
+    assert (response.status_code, "django_language" in client.cookies) == (405, False)
 
 
 # Queries: a fixed number per page, whatever the size of the programme
@@ -686,8 +759,13 @@ def test_programme_queries_constant(client, django_assert_num_queries, size):
 
     with django_assert_num_queries(PROGRAMME_QUERIES):
         response = client.get(programme_url(event))
+    with django_assert_num_queries(CACHED_QUERIES):
+        cached = client.get(programme_url(event))
+    with django_assert_num_queries(CACHED_QUERIES):
+        not_modified = client.get(programme_url(event), headers={"if-none-match": cached["ETag"]})
 
     assert sum(len(sessions) for _day, sessions in response.context["days"]) == size
+    assert (cached.content, not_modified.status_code) == (response.content, 304)
 
 
 @pytest.mark.parametrize("size", [10, 300])
@@ -695,8 +773,14 @@ def test_programme_filtered_queries_constant(client, django_assert_num_queries, 
     event = programme_of(size)
     theme = event.sessions.first().theme
 
+    url = programme_url(event, f"?theme={theme.slug}&format=panel")
     with django_assert_num_queries(PROGRAMME_QUERIES):
-        response = client.get(programme_url(event, f"?theme={theme.slug}&format=panel"))
+        response = client.get(url)
+    with django_assert_num_queries(CACHED_QUERIES):
+        cached = client.get(url)
+    with django_assert_num_queries(CACHED_QUERIES):
+        not_modified = client.get(url, headers={"if-none-match": cached["ETag"]})
+    assert (cached.content, not_modified.status_code) == (response.content, 304)
 
     # Every third session has the first theme; all are panels.
     assert sum(len(sessions) for _day, sessions in response.context["days"]) == len(
@@ -710,7 +794,12 @@ def test_session_detail_queries_constant(client, django_assert_num_queries, spea
 
     with django_assert_num_queries(SESSION_DETAIL_QUERIES):
         response = client.get(session_url(session))
+    with django_assert_num_queries(CACHED_QUERIES):
+        cached = client.get(session_url(session))
+    with django_assert_num_queries(CACHED_QUERIES):
+        not_modified = client.get(session_url(session), headers={"if-none-match": cached["ETag"]})
 
+    assert (cached.content, not_modified.status_code) == (response.content, 304)
     assert len(parse(response).one("main").select("ul")[-1].select("li")) == speakers
 
 
@@ -725,5 +814,272 @@ def test_speaker_list_queries_constant(client, django_assert_num_queries, size):
 
     with django_assert_num_queries(SPEAKER_LIST_QUERIES):
         response = client.get(f"/events/{event.slug}/speakers/")
+    with django_assert_num_queries(CACHED_QUERIES):
+        cached = client.get(f"/events/{event.slug}/speakers/")
+    assert cached.content == response.content
 
     assert len(parse(response).one("main").select("article")) == min(size, 4) + size
+
+
+# Caching: the same bytes for every visitor in a language, decided afresh on every request
+
+
+def cache_entries() -> int:
+    """How many entries the configured cache holds (Redis in CI, memory otherwise)."""
+    from django.core.cache import cache
+
+    if hasattr(cache, "_cache") and isinstance(cache._cache, dict):  # LocMemCache
+        return len(cache._cache)
+    return len(cache._cache.get_client().keys(cache.make_key("*")))
+
+
+def public_urls(event) -> list[str]:
+    session = event.sessions.order_by("pk").first()
+    return [
+        f"/events/{event.slug}/",
+        programme_url(event),
+        programme_url(event, f"?theme={session.theme.slug}&format={session.format}"),
+        session_url(session),
+        f"/events/{event.slug}/speakers/",
+        f"/events/{event.slug}/themes/{session.theme.slug}/",
+    ]
+
+
+def test_public_pages_same_bytes_for_every_visitor(client, programme):
+    """No CSRF token or other per-visitor value: another visitor, with other cookies, gets
+    the very same bytes, and the page says how to revalidate it."""
+    other = Client()
+    other.cookies["csrftoken"] = "x" * 32
+    other.cookies["sessionid"] = "no-such-session"
+    first = [client.get(url) for url in public_urls(programme)]
+    second = [
+        other.get(url, headers={"accept-language": "en-GB,en;q=0.9"})
+        for url in public_urls(programme)
+    ]
+    assert [r.content for r in second] == [r.content for r in first]
+    assert [(r.status_code, r["Cache-Control"], r["ETag"]) for r in second] == [
+        (200, "public, no-cache", r["ETag"]) for r in first
+    ]
+    assert [b"csrfmiddlewaretoken" in r.content for r in first] == [False] * 6
+    assert [r.cookies.get("csrftoken") for r in first] == [None] * 6
+
+
+def test_public_pages_if_none_match_gives_304(client, programme):
+    pages = [client.get(url) for url in public_urls(programme)]
+    again = [
+        client.get(url, headers={"if-none-match": page["ETag"]})
+        for url, page in zip(public_urls(programme), pages, strict=True)
+    ]
+    assert [(r.status_code, r.content, r["Cache-Control"]) for r in again] == [
+        (304, b"", "public, no-cache")
+    ] * 6
+
+
+def test_public_pages_etag_per_language(client, programme):
+    english = client.get(programme_url(programme))
+    spanish = client.get(programme_url(programme), headers={"accept-language": "es"})
+    stale = client.get(
+        programme_url(programme),
+        headers={"accept-language": "es", "if-none-match": english["ETag"]},
+    )
+    assert (english["ETag"][-4:], spanish["ETag"][-4:], stale.status_code) == ('-en"', '-es"', 200)
+    assert parse(stale).one("h1").text == "Programa"
+
+
+def test_public_page_change_shows_at_once(client, programme):
+    session = programme.sessions.get(title="Opening")
+    before = client.get(session_url(session))
+    session.title = "Opening, moved"
+    session.save()
+    after = client.get(session_url(session), headers={"if-none-match": before["ETag"]})
+    programme_page = client.get(programme_url(programme))
+    assert (after.status_code, parse(after).one("h1").text) == (200, "Opening, moved")
+    assert days_on_page(parse(programme_page))[0] == (
+        "Wednesday 27 November 2030",
+        ["Opening, moved", "AI workshop"],
+    )
+
+
+def test_speaker_rename_shows_at_once(client, programme):
+    speaker = SpeakerFactory(name="Ana Gómez", slug="ana")
+    programme.sessions.get(title="Opening").speakers.add(speaker)
+    client.get(f"/events/{programme.slug}/speakers/")
+    speaker.name = "Ana María Gómez"
+    speaker.save()
+    doc = parse(client.get(f"/events/{programme.slug}/speakers/"))
+    assert [h2.text for h2 in doc.one("main").select("h2")] == ["Ana María Gómez"]
+
+
+def test_theme_page_rename_shows_at_once_even_without_sessions(client):
+    event = EventFactory(slug="days")
+    theme = ThemeFactory(name="Connectivity", slug="conn")
+    client.get("/events/days/themes/conn/")
+    theme.name = "Connectivity and satellites"
+    theme.save()
+    doc = parse(client.get("/events/days/themes/conn/"))
+    assert (doc.one("h1").text, event.sessions.count()) == ("Connectivity and satellites", 0)
+
+
+def test_event_page_registration_closing_shows_at_once(client):
+    """Registration closes at a moment, with no row changing: the cached page follows."""
+    event = EventFactory(slug="days", registration_closes_at=timezone.now() + timedelta(seconds=2))
+    before = parse(client.get("/events/days/")).one("main").select("section")[0]
+    time_module.sleep(max((event.registration_closes_at - timezone.now()).total_seconds(), 0) + 0.1)
+    after = parse(client.get("/events/days/")).one("main").select("section")[0]
+    before, after = before.select("a")[0].text, after.one("span", cls="btn").text
+    assert (before, after) == ("Register", "Registration is closed")
+
+
+def test_session_page_livestream_goes_live_at_once(client):
+    """A session's start changes its page (starting soon, then live) with no row changing."""
+    session = session_around_now(
+        starts_in=timedelta(seconds=2),
+        livestream_url=PUBLIC_STREAM,
+        livestream_visibility=Session.Visibility.PUBLIC,
+    )
+    session.starts_at = timezone.now() + timedelta(seconds=2)
+    session.save()
+    before = livestream_box(client.get(session_url(session)))
+    time_module.sleep(max((session.starts_at - timezone.now()).total_seconds(), 0) + 0.1)
+    after = livestream_box(client.get(session_url(session)))
+    assert (before[0], after[0]) == (("Starting soon", None), ("Live now", None))
+
+
+def test_unpublished_event_pages_staff_preview_then_anonymous_404(client, organiser):
+    event = EventFactory(slug="draft", published=False)
+    SessionFactory(event=event, title="Embargoed session")
+    client.force_login(organiser)
+    previews = [client.get(url) for url in public_urls(event)]
+    client.logout()
+    strangers = [client.get(url) for url in public_urls(event)]
+    assert [(r.status_code, r.get("ETag")) for r in strangers] == [(404, None)] * 6
+    assert [(r.status_code, r["Cache-Control"], r.get("ETag")) for r in previews] == [
+        (200, "private, no-store", None)
+    ] * 6
+
+
+def test_staff_pages_of_published_event_never_cached(client, organiser, programme):
+    """An organiser's pages are rendered afresh and kept by no cache: nothing an organiser
+    sees can reach a visitor through the cache."""
+    client.force_login(organiser)
+    entries = cache_entries()
+    staff = [client.get(url) for url in public_urls(programme)]
+    assert cache_entries() == entries
+    assert [(r.status_code, r["Cache-Control"]) for r in staff] == [(200, "private, no-store")] * 6
+
+
+def message_cookie(text: str) -> tuple[str, str]:
+    """The cookie a redirect after an action leaves, holding one success message."""
+    from django.contrib.messages import constants
+    from django.contrib.messages.storage.cookie import CookieStorage
+    from django.http import HttpRequest, HttpResponse
+
+    storage = CookieStorage(HttpRequest())
+    storage.add(constants.SUCCESS, text)
+    response = HttpResponse()
+    storage.update(response)
+    return storage.cookie_name, response.cookies[storage.cookie_name].value
+
+
+def test_page_with_message_rendered_afresh_never_cached(client, programme):
+    """A visitor's message is shown to them, once, and never kept in the cached page."""
+    url = programme_url(programme)
+    cached = client.get(url)  # the page is in the cache
+    visitor = Client()
+    name, value = message_cookie("Your registration is confirmed. Welcome!")
+    visitor.cookies[name] = value
+    with_message = visitor.get(url, headers={"if-none-match": cached["ETag"]})
+    later = visitor.get(url)
+    stranger = Client().get(url)
+    alerts = [
+        [d.text for d in parse(r).select("div", role="status")] for r in (with_message, later)
+    ]
+    assert (with_message.status_code, with_message["Cache-Control"]) == (200, "private, no-store")
+    assert alerts == [["Your registration is confirmed. Welcome!"], []]
+    assert (later.content, stranger.content) == (cached.content, cached.content)
+
+
+def test_programme_filter_spellings_share_one_entry(client, programme):
+    canonical = client.get(programme_url(programme, "?theme=data-governance&format=panel"))
+    entries = cache_entries()
+    spellings = [
+        "?format=panel&theme=data-governance",
+        "?theme=ai&theme=data-governance&format=panel",
+        "?theme=data-governance&format=panel&utm_source=newsletter",
+        "?utm_source=x&format=panel&theme=data-governance&page=2",
+    ]
+    responses = [client.get(programme_url(programme, query)) for query in spellings]
+    assert [r.content for r in responses] == [canonical.content] * 4
+    assert cache_entries() == entries
+
+
+def test_programme_unknown_filters_no_cache_entry(client, programme):
+    client.get(programme_url(programme))
+    entries = cache_entries()
+    responses = [
+        client.get(programme_url(programme, f"?theme=no-such-theme-{n}&room={n}"))
+        for n in range(100)
+    ]
+    assert {parse(r).one("div", cls="alert").text for r in responses} == {
+        "No session matches these filters."
+    }
+    assert cache_entries() == entries
+
+
+def test_session_page_leading_zeros_redirect_no_cache_entry(client, programme):
+    session = programme.sessions.order_by("pk").first()
+    client.get(session_url(session))
+    entries = cache_entries()
+    responses = [
+        client.get(f"/events/{programme.slug}/sessions/{'0' * zeros}{session.pk}/?a=1")
+        for zeros in range(1, 101)
+    ]
+    assert {(r.status_code, r["Location"]) for r in responses} == {
+        (301, f"{session_url(session)}?a=1")
+    }
+    assert cache_entries() == entries
+
+
+@pytest.mark.parametrize("pk", ["0", str(10**38), "9" * 300])
+def test_session_page_huge_or_zero_id_404(client, programme, pk):
+    response = client.get(f"/events/{programme.slug}/sessions/{pk}/")
+    assert (response.status_code, parse(response).one("h1").text) == (404, "Page not found")
+
+
+def response_ttls() -> list[float]:
+    """Seconds left to every cached page or feed (Redis in CI, memory otherwise)."""
+    from django.core.cache import cache
+
+    if isinstance(getattr(cache, "_cache", None), dict):  # LocMemCache
+        return [
+            cache._expire_info[key] - time_module.time()
+            for key in cache._cache
+            if ":response:" in key
+        ]
+    client = cache._cache.get_client()
+    return [float(client.ttl(key)) for key in client.keys(cache.make_key("response:*"))]
+
+
+def test_cached_pages_expire_within_the_hour(client, programme):
+    """Every programme change leaves the old bytes unused: the timeout bounds what they hold."""
+    for url in public_urls(programme):
+        client.get(url)
+    ttls = response_ttls()
+    assert (len(ttls), all(3590 < ttl <= 3600 for ttl in ttls)) == (6, True)
+
+
+def test_embedded_default_cache_bounded():
+    """Without REDIS_URL the cache lives in each process's memory: MAX_ENTRIES bounds it."""
+    env = {name: value for name, value in os.environ.items() if name != "REDIS_URL"}
+    result = subprocess.run(
+        [sys.executable, "-c", "from alliance import settings; print(settings.CACHES)"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert result.stdout == (
+        "{'default': {'BACKEND': 'django.core.cache.backends.locmem.LocMemCache', "
+        "'OPTIONS': {'MAX_ENTRIES': 300}}}\n"
+    )

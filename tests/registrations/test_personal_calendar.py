@@ -88,7 +88,7 @@ def test_personal_calendar_only_chosen_sessions(client, event, participant, sess
     read = vobject.readOne(response.content.decode())
     assert read.contents["x-wr-calname"][0].value == "Digital Alliance Days 2030: my sessions"
     assert (response["Cache-Control"], response["Content-Disposition"]) == (
-        "private",
+        "private, no-store",
         f'inline; filename="{event.slug}-my-sessions.ics"',
     )
 
@@ -211,4 +211,18 @@ def test_personal_calendar_registered_stream_before_reveal_links_private_watch_p
         "Theme: Cybersecurity",
         f"Livestream: the link appears on your private page from 08:45: http://localhost:8000{watch}",
         f"http://localhost:8000{session.get_absolute_url()}",
+    ]
+
+
+@pytest.mark.parametrize("status", ["pending", "confirmed", "waitlisted", "cancelled"])
+def test_personal_calendar_private_no_store_whatever_the_status(client, event, sessions, status):
+    """A participant's feed is theirs in every state: no shared cache may keep it (it was
+    served `public, max-age=300` to waitlisted and cancelled participants)."""
+    registration = RegistrationFactory(event=event, status=status)
+    SessionChoice.objects.create(registration=registration, session=sessions[0])
+    first = client.get(calendar_url(registration))
+    second = client.get(calendar_url(registration), headers={"if-none-match": first["ETag"]})
+    assert [(r.status_code, r["Cache-Control"]) for r in (first, second)] == [
+        (200, "private, no-store"),
+        (304, "private, no-store"),
     ]
