@@ -1,0 +1,24 @@
+"""The organisers' admin site: the programme and registrations first, the machinery last."""
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+# The home page lists these apps first, in this order, and django-celery-beat's periodic
+# tasks last; any other app comes in between, alphabetically.
+FIRST = ("events", "registrations")
+LAST = ("django_celery_beat",)
+
+
+class AllianceAdminSite(admin.AdminSite):
+    site_header = _("Alliance Days")
+    site_title = _("Alliance Days admin")
+    index_title = _("Organisers' back office")
+
+    def get_app_list(self, request, app_label=None):
+        def rank(app):
+            label = app["app_label"]
+            if label in FIRST:
+                return (0, FIRST.index(label))
+            return (2, 0) if label in LAST else (1, 0)
+
+        return sorted(super().get_app_list(request, app_label), key=rank)

@@ -1,0 +1,142 @@
+"""Opening any existing object's change form in the admin and saving it unchanged changes
+nothing: no field, no revision, no email. Every model registered in the admin is covered, so
+a model added later is covered too (and fails here until the demo data below holds one)."""
+
+from datetime import timedelta
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.admin.models import LogEntry
+from django.contrib.sessions.models import Session as LoginSession
+from django.core import mail
+from django.urls import reverse
+from django_celery_beat.models import (
+    ClockedSchedule,
+    CrontabSchedule,
+    PeriodicTask,
+    PeriodicTasks,
+    SolarSchedule,
+)
+
+from events.demo import demo_programme_load
+from registrations import services
+from registrations.models import Registration, StakeholderCategory
+from tests.factories import UserFactory
+from tests.pages import form_fields
+
+pytestmark = pytest.mark.django_db
+
+# What an unchanged save may write: the admin's own history of the save, the login session,
+# and django-celery-beat's "schedule changed" stamps (its PeriodicTask.save() always stamps
+# them so that beat reloads; nothing is sent).
+WRITTEN_BY_DESIGN = {LogEntry, LoginSession, PeriodicTasks}
+STAMPED_BY_DESIGN = {PeriodicTask: {"date_changed"}}
+
+REGISTERED = sorted(admin.site._registry, key=lambda model: model._meta.label)
+
+
+def database() -> dict[tuple[str, int], dict]:
+    """Every row of every table (many-to-many tables included) as plain values, by table and
+    primary key."""
+    return {
+        (model._meta.label, row["id"]): {
+            name: value
+            for name, value in row.items()
+            if name not in STAMPED_BY_DESIGN.get(model, ())
+        }
+        for model in apps.get_models(include_auto_created=True)
+        if model not in WRITTEN_BY_DESIGN
+        for row in model.objects.values()
+    }
+
+
+def differences(before: dict, after: dict) -> list[tuple]:
+    """(table, pk, field, before, after) for each changed value; rows added or deleted have
+    the field None."""
+    found = []
+    for key in sorted(before.keys() | after.keys()):
+        old, new = before.get(key), after.get(key)
+        if old is None or new is None:
+            found.append((*key, None, old, new))
+        else:
+            found += [(*key, name, old[name], new[name]) for name in old if old[name] != new[name]]
+    return found
+
+
+def register(event, email: str, *, mode: str = "in_person", category: str = "government"):
+    return services.registration_create(
+        event=event,
+        data={
+            "full_name": email.split("@")[0].title(),
+            "email": email,
+            "organisation": "Ministry of ICT",
+            "country": "CO",
+            "category": StakeholderCategory.objects.get(slug=category),
+            "mode": mode,
+            "language": "es",
+            "time_zone": "Europe/Madrid",
+        },
+    )[0]
+
+
+@pytest.fixture
+def demo(django_capture_on_commit_callbacks):
+    """The demo programme a week from now, with participants in every state, their session
+    choices (one seated, one waiting), the emails they were sent, and one schedule of each
+    kind django-celery-beat offers."""
+    with django_capture_on_commit_callbacks(execute=True):
+        event = demo_programme_load(starts_in=timedelta(days=7))
+        event.in_person_capacity = 2
+        event.save(update_fields=["in_person_capacity"])
+        workshop = event.sessions.filter(format="workshop").first()
+        workshop.capacity = 1
+        workshop.save(update_fields=["capacity"])
+        seated, waiting, _online, _waitlisted = (
+            services.registration_confirm(registration_id=registration.pk)
+            for registration in (
+                register(event, "ana@example.org"),
+                register(event, "bruno@example.org", category="academia"),
+                register(event, "carla@example.org", mode="online"),
+                register(event, "dario@example.org"),
+            )
+        )
+        for registration in (seated, waiting):
+            services.session_choose(registration=registration, session_id=workshop.pk)
+        register(event, "elena@example.org")  # pending
+        services.registration_cancel(registration_id=register(event, "fabio@example.org").pk)
+    CrontabSchedule.objects.create(minute="0", hour="7", timezone="America/Bogota")
+    SolarSchedule.objects.create(event="sunrise", latitude="10.39", longitude="-75.51")
+    ClockedSchedule.objects.create(clocked_time=event.starts_at)
+    assert list(Registration.objects.values_list("status", flat=True).order_by("email")) == [
+        "confirmed",
+        "confirmed",
+        "confirmed",
+        "waitlisted",
+        "pending",
+        "cancelled",
+    ]
+    return event
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+def test_change_form_saved_unchanged_changes_nothing(
+    client, demo, model, django_capture_on_commit_callbacks
+):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    objects = list(model.objects.order_by("pk"))
+    assert objects, f"the demo data holds no {model._meta.label}: add one above"
+    info = (model._meta.app_label, model._meta.model_name)
+    changelist = reverse("admin:{}_{}_changelist".format(*info))
+    mail.outbox.clear()
+    for obj in objects:
+        url = reverse("admin:{}_{}_change".format(*info), args=[obj.pk])
+        data = form_fields(client.get(url), f"{model._meta.model_name}_form")
+        before = database()
+
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client.post(url, {**data, "_save": "Save"})
+
+        assert (obj, response.status_code, response.get("Location")) == (obj, 302, changelist)
+        assert (obj, differences(before, database())) == (obj, [])
+    assert mail.outbox == []
