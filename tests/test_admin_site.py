@@ -1,6 +1,10 @@
-"""Opening any existing object's change form in the admin and saving it unchanged changes
-nothing: no field, no revision, no email. Every model registered in the admin is covered, so
-a model added later is covered too (and fails here until the demo data below holds one)."""
+"""The admin site as a whole (alliance/admin.py).
+
+Opening any existing object's change form and saving it unchanged changes nothing: no field,
+no revision, no email. Every model registered in the admin is covered, so a model added later
+is covered too (and fails here until the demo data below holds one); in English and in
+Spanish, whose dates are typed differently.
+"""
 
 from datetime import timedelta
 
@@ -23,7 +27,7 @@ from events.demo import demo_programme_load
 from registrations import services
 from registrations.models import Registration, StakeholderCategory
 from tests.factories import UserFactory
-from tests.pages import form_fields
+from tests.pages import form_fields, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -119,11 +123,13 @@ def demo(django_capture_on_commit_callbacks):
     return event
 
 
+@pytest.mark.parametrize("language", ["en", "es"])
 @pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
 def test_change_form_saved_unchanged_changes_nothing(
-    client, demo, model, django_capture_on_commit_callbacks
+    client, settings, demo, model, language, django_capture_on_commit_callbacks
 ):
     client.force_login(UserFactory(is_superuser=True, is_staff=True))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
     objects = list(model.objects.order_by("pk"))
     assert objects, f"the demo data holds no {model._meta.label}: add one above"
     info = (model._meta.app_label, model._meta.model_name)
@@ -140,3 +146,32 @@ def test_change_form_saved_unchanged_changes_nothing(
         assert (obj, response.status_code, response.get("Location")) == (obj, 302, changelist)
         assert (obj, differences(before, database())) == (obj, [])
     assert mail.outbox == []
+
+
+def test_home_lists_programme_and_registrations_first_periodic_tasks_last(client):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    response = client.get(reverse("admin:index"))
+
+    assert [app["app_label"] for app in response.context["app_list"]] == [
+        "events",
+        "registrations",
+        "auth",
+        "django_celery_beat",
+    ]
+    assert [h2.text for h2 in parse(response).select("caption")] == [
+        "Programme",
+        "Registrations",
+        "Authentication and Authorization",
+        "Periodic Tasks",
+    ]
+
+
+def test_home_for_organisers_starts_with_the_programme(client, organiser):
+    client.force_login(organiser)
+
+    response = client.get(reverse("admin:index"))
+
+    labels = [app["app_label"] for app in response.context["app_list"]]
+    assert labels[:2] == ["events", "registrations"]
+    assert labels[-1] == "django_celery_beat"
