@@ -144,6 +144,23 @@ class MessageAdmin(EventZoneMixin, admin.ModelAdmin):
         )
 
 
+class RegistrationAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        event_id = cleaned["event"].pk if cleaned.get("event") else self.instance.event_id
+        email = cleaned.get("email")
+        taken = (
+            Registration.objects.filter(event_id=event_id, email=email)
+            .exclude(status=Registration.Status.CANCELLED)
+            .exclude(pk=self.instance.pk)
+        )
+        if email and event_id and taken.exists():
+            # The database's unique constraint is not checked by the form: it involves the
+            # status, which the form does not edit.
+            self.add_error("email", _("This address is already registered for this event."))
+        return cleaned
+
+
 @admin.register(Registration)
 class RegistrationAdmin(EventZoneMixin, admin.ModelAdmin):
     """Registrations, changed only through the services: an organiser's add confirms the
@@ -177,6 +194,7 @@ class RegistrationAdmin(EventZoneMixin, admin.ModelAdmin):
         "cancelled_at",
         "manage_link",
     )
+    form = RegistrationAdminForm
     inlines = (SessionChoiceInline, MessageInline)
     actions = ("confirm", "cancel", "resend_confirmation", "promote", "export_csv")
 
