@@ -6,6 +6,8 @@ is covered too (and fails here until the demo data below holds one); in English 
 Spanish, whose dates are typed differently.
 """
 
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -175,3 +177,39 @@ def test_home_for_organisers_starts_with_the_programme(client, organiser):
     labels = [app["app_label"] for app in response.context["app_list"]]
     assert labels[:2] == ["events", "registrations"]
     assert labels[-1] == "django_celery_beat"
+
+
+@pytest.mark.parametrize(
+    ("language", "ahead", "behind"),
+    [
+        (
+            "en",
+            "Note: your computer is %s hours ahead of the times shown here.",
+            "Note: your computer is %s hour behind the times shown here.",
+        ),
+        (
+            "es",
+            "Nota: su ordenador va %s horas por delante de los horarios mostrados aquí.",
+            "Nota: su ordenador va %s hora por detrás de los horarios mostrados aquí.",
+        ),
+        (
+            "pt",
+            "Nota: o seu computador está %s horas adiantado em relação aos horários aqui "
+            "mostrados.",
+            "Nota: o seu computador está %s hora atrasado em relação aos horários aqui mostrados.",
+        ),
+    ],
+)
+def test_shortcuts_note_compares_with_times_shown_not_server(
+    client, settings, organiser, language, ahead, behind
+):
+    """The date widgets' note counts from the zone the form is in (the event's), which
+    Django's own wording calls "server time"."""
+    client.force_login(organiser)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    script = client.get(reverse("admin:jsi18n")).content.decode()
+
+    catalog = json.loads(re.search(r"const newcatalog = (\{.*?\});", script, re.S).group(1))
+    assert catalog["Note: You are %s hour ahead of server time."][1] == ahead
+    assert catalog["Note: You are %s hour behind server time."][0] == behind
