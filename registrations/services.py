@@ -445,13 +445,22 @@ def registration_add(*, registration: Registration) -> Registration:
     """Register a participant on their behalf (an organiser's add form), given the unsaved
     registration built from the form: confirmed at once when there is a place, waitlisted
     otherwise, and told either way by email. The organiser vouches for the address and for
-    the participant's agreement to the current privacy notice."""
+    the participant's agreement to the current privacy notice.
+
+    Raises ValidationError, saving nothing, when the address has an active registration for
+    the event."""
+    registration.privacy_consent_at = timezone.now()
+    registration.privacy_notice_version = PRIVACY_NOTICE_VERSION
+    registration.status = Registration.Status.PENDING
+    registration.renew_token()
     with transaction.atomic():
-        registration.privacy_consent_at = timezone.now()
-        registration.privacy_notice_version = PRIVACY_NOTICE_VERSION
-        registration.status = Registration.Status.PENDING
-        registration.renew_token()
-        registration.save()
+        try:
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError:
+            # Registered meanwhile (the form checked before): say so, without the database's
+            # message, which quotes the address.
+            raise ValidationError(_("This address is already registered for this event.")) from None
         return registration_confirm(registration_id=registration.pk)
 
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from events.models import Session
@@ -620,3 +621,20 @@ def test_inline_add_session_refused_with_message(organiser_client, status, same_
     assert response.redirect_chain == [(url, 302)]
     assert flashed(response) == [f"Nothing was saved: {message}"]
     assert SessionChoice.objects.count() == 0
+
+
+def test_registration_add_service_address_registered_meanwhile_refused(caplog):
+    """The form checks the address first; a registration made between that check and the
+    save is refused with a message, and the database's error (quoting the address) is not
+    logged."""
+    existing = RegistrationFactory(email="nuria@example.org")
+    duplicate = RegistrationFactory.build(
+        event=existing.event, category=existing.category, email="nuria@example.org"
+    )
+
+    with pytest.raises(ValidationError) as refusal:
+        services.registration_add(registration=duplicate)
+
+    assert refusal.value.messages == ["This address is already registered for this event."]
+    assert Registration.objects.count() == 1
+    assert "nuria@example.org" not in caplog.text
