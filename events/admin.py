@@ -45,8 +45,9 @@ class EventZoneMixin:
         """The IANA zone of the stored object's event, or of the event named in the URL."""
         return None
 
-    def posted_zone(self, request) -> str | None:
-        """On an add form, the zone of the event chosen in the posted form."""
+    def form_zone(self, request) -> str | None:
+        """On an add form, the zone of the event chosen in the form (as posted, or as the blank
+        form first offers it)."""
         return None
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
@@ -56,7 +57,7 @@ class EventZoneMixin:
             subtitle = _("Times in %(zone)s") % {"zone": zone}
         else:
             subtitle = self.zone_from_form
-            zone = self.posted_zone(request) if request.method == "POST" else None
+            zone = self.form_zone(request)
         extra_context = {**(extra_context or {}), "subtitle": subtitle}
         with timezone.override(zoneinfo.ZoneInfo(zone if zone in TIME_ZONE_NAMES else "UTC")):
             response = super().changeform_view(request, object_id, form_url, extra_context)
@@ -120,8 +121,8 @@ class EventAdmin(EventZoneMixin, ProgrammeAdmin):
     def event_zone(self, request, obj):
         return obj.time_zone if obj else None
 
-    def posted_zone(self, request):
-        return request.POST.get("time_zone")
+    def form_zone(self, request):
+        return request.POST.get("time_zone", Event._meta.get_field("time_zone").default)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Session:
@@ -244,7 +245,7 @@ class SessionAdmin(EventZoneMixin, admin.ModelAdmin):
         zones = set(Event.objects.values_list("time_zone", flat=True).distinct()[:2])
         return zones.pop() if len(zones) == 1 else None
 
-    def posted_zone(self, request):
+    def form_zone(self, request):
         return event_zone_of(request.POST.get("event"))
 
     def save_model(self, request, obj, form, change):

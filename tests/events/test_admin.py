@@ -512,6 +512,8 @@ def test_event_add_form_reads_times_in_the_zone_chosen(organiser_client):
     organiser_client.post("/admin/events/event/add/", data)
 
     assert heading(response) == "Times in the time zone chosen below for the event"
+    # The blank form offers America/Bogota: the shortcuts start from it.
+    assert parse(response).one("body").attrs["data-admin-utc-offset"] == "-18000"
     assert Event.objects.get().registration_opens_at == datetime(
         2031, 1, 10, 9, tzinfo=ZoneInfo("Europe/Lisbon")
     )
