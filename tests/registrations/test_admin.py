@@ -638,3 +638,37 @@ def test_registration_add_service_address_registered_meanwhile_refused(caplog):
     assert refusal.value.messages == ["This address is already registered for this event."]
     assert Registration.objects.count() == 1
     assert "nuria@example.org" not in caplog.text
+
+
+INVALID_CHOICE = "Select a valid choice. That choice is not one of the available choices."
+
+
+@pytest.mark.parametrize(
+    ("session_id", "error"),
+    [
+        *((value, INVALID_CHOICE) for value in ("0", "abc", str(2**31), str(2**63), str(10**38))),
+        ("1\x00", "Null characters are not allowed."),
+    ],
+)
+def test_inline_add_unknown_session_is_a_form_error(organiser_client, session_id, error):
+    registration = RegistrationFactory(status="confirmed")
+    url, data = choices_form(organiser_client, registration)
+    data = add_choice(data, registration)  # a row, then its session id replaced
+    data["choices-0-session"] = [session_id]
+
+    response = organiser_client.post(url, data)
+
+    errors = response.context["inline_admin_formsets"][0].formset.errors
+    assert errors[0]["session"] == [error]
+    assert SessionChoice.objects.count() == 0
+
+
+@pytest.mark.parametrize("object_id", ["0", "abc", str(2**63), str(10**38), "1%00"])
+def test_change_form_unknown_registration_redirects_with_message(organiser_client, object_id):
+    url = reverse("admin:registrations_registration_change", args=[object_id])
+
+    response = organiser_client.get(url.replace("%2500", "%00"), follow=True)
+
+    assert response.redirect_chain == [("/admin/", 302)]
+    assert len(flashed(response)) == 1
+    assert flashed(response)[0].startswith("registration with ID “")
