@@ -581,3 +581,44 @@ def test_session_change_form_in_spanish_reads_what_it_shows(organiser_client, se
     assert heading(response) == "Horarios en America/Bogota"
     session.refresh_from_db()
     assert session.starts_at == bogota(1, 8, 15)
+
+
+def test_session_change_form_change_dates_the_session(organiser_client):
+    session = SessionFactory(title="Cyber diplomacy", starts_at=bogota(1, 9), room=None)
+    url = f"{CHANGELIST}{session.pk}/change/"
+    data = form_fields(organiser_client.get(url), "session_form")
+
+    organiser_client.post(url, {**data, "abstract": ["More detail."], "_save": "Save"})
+
+    stored = Session.objects.get()
+    assert (stored.title, stored.abstract, stored.sequence) == (
+        "Cyber diplomacy",
+        "More detail.",
+        0,
+    )
+    # The feeds' Last-Modified comes from it.
+    assert stored.updated_at > session.updated_at
+
+
+def test_theme_changelist_position_edit_saves_that_field(organiser_client):
+    first, second = ThemeFactory(name="AI", position=0), ThemeFactory(name="Data", position=1)
+
+    organiser_client.post(
+        "/admin/events/theme/",
+        {
+            "form-TOTAL_FORMS": "2",
+            "form-INITIAL_FORMS": "2",
+            "form-0-id": str(first.pk),
+            "form-0-position": "5",
+            "form-1-id": str(second.pk),
+            "form-1-position": "1",
+            "_save": "Save",
+        },
+    )
+
+    assert list(ThemeFactory._meta.model.objects.values_list("name", "position")) == [
+        ("Data", 1),
+        ("AI", 5),
+    ]
+    second_stored = ThemeFactory._meta.model.objects.get(pk=second.pk)
+    assert second_stored.updated_at == second.updated_at
