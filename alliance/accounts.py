@@ -2,8 +2,10 @@
 
 from django.contrib.auth.admin import UserAdmin
 
+from .admin import ServerZoneMixin
 
-class AccountAdmin(UserAdmin):
+
+class AccountAdmin(ServerZoneMixin, UserAdmin):
     """Staff accounts. The login stamps are shown, not edited: a form that offered them would
     rewrite them (to the second) on every save."""
 

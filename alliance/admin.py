@@ -1,5 +1,6 @@
 """The organisers' admin site: the programme and registrations first, the machinery last."""
 
+from django.conf import settings
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
@@ -22,3 +23,14 @@ class AllianceAdminSite(admin.AdminSite):
             return (2, 0) if label in LAST else (1, 0)
 
         return sorted(super().get_app_list(request, app_label), key=rank)
+
+
+class ServerZoneMixin:
+    """For the change forms of accounts and periodic tasks, which belong to no event: their
+    times are in the server's zone (UTC, also Celery's), and the heading says so, as the
+    event's forms name the event's zone."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        subtitle = _("Times in %(zone)s") % {"zone": settings.TIME_ZONE}
+        extra_context = {**(extra_context or {}), "subtitle": subtitle}
+        return super().changeform_view(request, object_id, form_url, extra_context)

@@ -8,7 +8,7 @@ Spanish, whose dates are typed differently.
 
 import json
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.apps import apps
@@ -231,3 +231,30 @@ def test_shortcuts_note_compares_with_times_shown_not_server(
     catalog = json.loads(re.search(r"const newcatalog = (\{.*?\});", script, re.S).group(1))
     assert catalog["Note: You are %s hour ahead of server time."][1] == ahead
     assert catalog["Note: You are %s hour behind server time."][0] == behind
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "admin:auth_user_change",
+        "admin:django_celery_beat_periodictask_change",
+        "admin:django_celery_beat_clockedschedule_change",
+    ],
+)
+def test_change_forms_of_no_event_name_the_server_zone(client, url):
+    """Accounts and periodic tasks belong to no event: their times are UTC, and said so."""
+    user = UserFactory(is_superuser=True, is_staff=True)
+    clocked = ClockedSchedule.objects.create(clocked_time=datetime(2030, 1, 1, 9, tzinfo=UTC))
+    ids = {
+        "admin:auth_user_change": user.pk,
+        "admin:django_celery_beat_periodictask_change": PeriodicTask.objects.first().pk,
+        "admin:django_celery_beat_clockedschedule_change": clocked.pk,
+    }
+    client.force_login(user)
+
+    response = client.get(reverse(url, args=[ids[url]]))
+
+    content = parse(response).one("div", id_="content")
+    subtitle = next(child.text for child in content.children if getattr(child, "tag", "") == "h2")
+    assert subtitle == "Times in UTC"
+    assert parse(response).one("body").attrs["data-admin-utc-offset"] == "0"
