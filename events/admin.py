@@ -3,7 +3,9 @@
 import zoneinfo
 
 from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.db import models
+from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -27,27 +29,60 @@ class SessionInline(admin.TabularInline):
 
 
 class EventZoneMixin:
-    """Organisers type and read session times in the event's own zone, not the server's UTC:
-    the change form runs with that zone active."""
+    """Organisers read and type times in the event's own zone, not the server's UTC.
 
-    def event_zone(self, request, object_id) -> str | None:
-        """The IANA zone of the event the form is about, if known."""
+    The whole change form is rendered with that zone active: the fields, and the page's UTC
+    offset from which the "Now" and "Today" shortcuts and their "ahead of/behind" note are
+    computed. Times are read back in the zone they were shown in: the stored object's event,
+    else the event named in the URL (?event=...); an add form that knows neither says that
+    times are in the zone of the event chosen in the form, and reads them so.
+    """
+
+    # What the heading says when the zone comes from the event chosen in the form itself.
+    zone_from_form = _("Times in the time zone of the event chosen below")
+
+    def event_zone(self, request, obj) -> str | None:
+        """The IANA zone of the stored object's event, or of the event named in the URL."""
+        return None
+
+    def form_zone(self, request) -> str | None:
+        """On an add form, the zone of the event chosen in the form (as posted, or as the blank
+        form first offers it)."""
         return None
 
     def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
-        zone = self.event_zone(request, object_id)
-        if zone not in TIME_ZONE_NAMES:
-            return super().changeform_view(request, object_id, form_url, extra_context)
-        with timezone.override(zoneinfo.ZoneInfo(zone)):
-            extra_context = {
-                **(extra_context or {}),
-                "subtitle": _("Times in %(zone)s") % {"zone": zone},
-            }
-            return super().changeform_view(request, object_id, form_url, extra_context)
+        obj = self.get_object(request, unquote(object_id)) if object_id else None
+        zone = self.event_zone(request, obj)
+        if zone in TIME_ZONE_NAMES:
+            subtitle = _("Times in %(zone)s") % {"zone": zone}
+        else:
+            subtitle = self.zone_from_form
+            zone = self.form_zone(request)
+        extra_context = {**(extra_context or {}), "subtitle": subtitle}
+        with timezone.override(zoneinfo.ZoneInfo(zone if zone in TIME_ZONE_NAMES else "UTC")):
+            response = super().changeform_view(request, object_id, form_url, extra_context)
+            # A TemplateResponse renders after the view returns: render it while the zone holds.
+            if isinstance(response, SimpleTemplateResponse):
+                response.render()
+        return response
+
+
+def event_zone_of(event_id) -> str | None:
+    """The zone of the event with this id (as typed in a form or URL), None if there is none."""
+    if not (isinstance(event_id, str) and event_id.isascii() and event_id.isdigit()):
+        return None
+    return Event.objects.filter(pk=int(event_id)).values_list("time_zone", flat=True).first()
+
+
+class ProgrammeAdmin(admin.ModelAdmin):
+    """Saves only what the organiser changed (nothing when nothing did)."""
+
+    def save_model(self, request, obj, form, change):
+        services.programme_save(record=obj, changed_fields=form.changed_data)
 
 
 @admin.register(Event)
-class EventAdmin(EventZoneMixin, admin.ModelAdmin):
+class EventAdmin(EventZoneMixin, ProgrammeAdmin):
     list_display = ("name", "city", "start_date", "end_date", "time_zone", "published")
     list_filter = ("published",)
     search_fields = ("name", "city", "venue")
@@ -81,24 +116,36 @@ class EventAdmin(EventZoneMixin, admin.ModelAdmin):
         ),
     )
 
-    def event_zone(self, request, object_id):
-        if request.method == "POST":
-            return request.POST.get("time_zone")
-        return Event.objects.filter(pk=object_id).values_list("time_zone", flat=True).first()
+    zone_from_form = _("Times in the time zone chosen below for the event")
+
+    def event_zone(self, request, obj):
+        return obj.time_zone if obj else None
+
+    def form_zone(self, request):
+        return request.POST.get("time_zone", Event._meta.get_field("time_zone").default)
 
     def save_formset(self, request, form, formset, change):
         if formset.model is not Session:
             return super().save_formset(request, form, formset, change)
-        for session in formset.save(commit=False):
-            changed = next((f.changed_data for f in formset.forms if f.instance is session), ())
-            services.session_save(session=session, changed_fields=changed)
-        for session in formset.deleted_objects:
-            session.delete()
+        # Unsaved: the forms that changed (new or edited) and the sessions marked for deletion.
+        sessions = formset.save(commit=False)
+        self.save_sessions(
+            changes=[
+                (row.instance, row.changed_data)
+                for row in formset.forms
+                if row.instance in sessions
+            ],
+            deleted=formset.deleted_objects,
+        )
         return None
+
+    def save_sessions(self, *, changes, deleted) -> None:
+        """Save the sessions edited or deleted in the event's inline."""
+        services.sessions_save(changes=changes, deleted=deleted)
 
 
 @admin.register(Theme)
-class ThemeAdmin(admin.ModelAdmin):
+class ThemeAdmin(ProgrammeAdmin):
     list_display = ("name", "slug", "colour", "position")
     list_editable = ("position",)
     search_fields = ("name",)
@@ -106,14 +153,14 @@ class ThemeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Room)
-class RoomAdmin(admin.ModelAdmin):
+class RoomAdmin(ProgrammeAdmin):
     list_display = ("name", "venue", "floor", "capacity")
     list_filter = ("venue",)
     search_fields = ("name", "venue")
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(admin.ModelAdmin):
+class SpeakerAdmin(ProgrammeAdmin):
     list_display = ("name", "affiliation", "country")
     list_filter = ("country",)
     search_fields = ("name", "affiliation")
@@ -190,16 +237,16 @@ class SessionAdmin(EventZoneMixin, admin.ModelAdmin):
         start, end = obj.starts_at.astimezone(tz), obj.ends_at.astimezone(tz)
         return f"{start:%a %d %b %Y %H:%M}–{end:%H:%M} ({obj.event.time_zone})"
 
-    def event_zone(self, request, object_id):
-        event_id = request.POST.get("event") or request.GET.get("event")
-        events = Event.objects.all()
-        if event_id and event_id.isdigit():
-            events = events.filter(pk=event_id)
-        elif object_id:
-            events = events.filter(sessions__pk=object_id)
-        elif events.values("time_zone").distinct().count() != 1:
-            return None  # several zones and no event chosen yet: the form says so
-        return events.values_list("time_zone", flat=True).first()
+    def event_zone(self, request, obj):
+        if obj:
+            return obj.event.time_zone
+        if "event" in request.GET:
+            return event_zone_of(request.GET["event"])
+        zones = set(Event.objects.values_list("time_zone", flat=True).distinct()[:2])
+        return zones.pop() if len(zones) == 1 else None
+
+    def form_zone(self, request):
+        return event_zone_of(request.POST.get("event"))
 
     def save_model(self, request, obj, form, change):
         services.session_save(session=obj, changed_fields=form.changed_data)

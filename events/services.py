@@ -5,7 +5,7 @@ from collections.abc import Iterable
 from django.db.models import F
 from django.utils import timezone
 
-from .models import Session
+from .models import Event, Room, Session, Speaker, Theme
 
 # Changes a participant's calendar must learn about: each one bumps the session's SEQUENCE.
 SEQUENCED_FIELDS = frozenset({"starts_at", "ends_at", "room", "title", "status"})
@@ -24,8 +24,44 @@ def sessions_cancel(*, session_ids: Iterable[int]) -> int:
 
 def session_save(*, session: Session, changed_fields: Iterable[str]) -> Session:
     """Save a session edited by an organiser, bumping its SEQUENCE when a change matters to
-    participants (time, room, title or status)."""
+    participants (time, room, title or status).
+
+    An existing session is written only when something changed, and then only the changed
+    fields: saving an unchanged form changes nothing, not even `updated_at`.
+    """
     if session.pk and SEQUENCED_FIELDS.intersection(changed_fields):
         session.sequence += 1
-    session.save()
-    return session
+        changed_fields = [*changed_fields, "sequence"]
+    return programme_save(record=session, changed_fields=changed_fields)
+
+
+# --- the organisers' admin ------------------------------------------------------------------
+
+
+def programme_save(
+    *, record: Event | Theme | Room | Speaker | Session, changed_fields: Iterable[str]
+) -> Event | Theme | Room | Speaker | Session:
+    """Save a record of the programme edited by an organiser: a new one in full, an existing
+    one only in the fields that changed, with its `updated_at` (which dates the feeds), and
+    not at all when nothing changed. Many-to-many changes (a session's speakers) are saved by
+    the form; they count as a change here."""
+    changed_fields = list(changed_fields)
+    if record.pk is None:
+        record.save()
+    elif changed_fields:
+        columns = {field.name for field in record._meta.concrete_fields}
+        record.save(
+            update_fields=[name for name in changed_fields if name in columns] + ["updated_at"]
+        )
+    return record
+
+
+def sessions_save(
+    *, changes: Iterable[tuple[Session, Iterable[str]]], deleted: Iterable[Session]
+) -> None:
+    """Save sessions edited together (the event form's list of sessions): each with the
+    names of its changed fields, as `session_save` does; delete those removed."""
+    for session, changed_fields in changes:
+        session_save(session=session, changed_fields=changed_fields)
+    for session in deleted:
+        session.delete()

@@ -1,12 +1,11 @@
 """The organisers' back office for registrations."""
 
 import csv
-from functools import partial
 
+from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import HttpResponse
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -15,12 +14,20 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
 
-from events.admin import EventAdmin, SessionAdmin
+from events.admin import EventAdmin, EventZoneMixin, SessionAdmin
 from events.models import Event, Session
 
 from . import outbox, selectors, services
 from .exports import csv_safe
 from .models import Message, Registration, SessionChoice, StakeholderCategory
+
+# What the organiser is told after adding a registration.
+ADDED_AS = {
+    Registration.Status.CONFIRMED: _("The participant is confirmed and has been sent their link."),
+    Registration.Status.WAITLISTED: _(
+        "No place was left: the participant is on the waitlist and has been told so."
+    ),
+}
 
 EXPORT_COLUMNS = [
     "id",
@@ -55,21 +62,43 @@ class StakeholderCategoryAdmin(admin.ModelAdmin):
     search_fields = ("name",)
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if "in_person_quota" in form.changed_data:
-            for event_id in (
-                Registration.objects.filter(category=obj, status=Registration.Status.WAITLISTED)
-                .values_list("event_id", flat=True)
-                .distinct()
-            ):
-                services.waitlist_promote(event_id=event_id)
+        promoted = services.category_update(category=obj, changed_fields=form.changed_data)
+        promoted_message(self, request, promoted)
+
+
+def promoted_message(model_admin, request, promoted: list[int]) -> None:
+    """Tell the organiser how many participants their change promoted from a waitlist."""
+    if promoted:
+        model_admin.message_user(
+            request,
+            ngettext(
+                "%(count)d participant promoted from the waitlist.",
+                "%(count)d participants promoted from the waitlist.",
+                len(promoted),
+            )
+            % {"count": len(promoted)},
+            messages.SUCCESS,
+        )
+
+
+class SessionChoiceForm(forms.ModelForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            # A choice is added or deleted (through the services, which count the seats), never
+            # moved to another session.
+            self.fields["session"].disabled = True
 
 
 class SessionChoiceInline(admin.TabularInline):
+    """The participant's sessions: adding one takes a seat (or a place on its waitlist),
+    deleting one frees it for the next in line, as when the participant does it."""
+
     model = SessionChoice
+    form = SessionChoiceForm
     extra = 0
     fields = ("session", "status", "created_at")
-    readonly_fields = ("created_at",)
+    readonly_fields = ("status", "created_at")
     raw_id_fields = ("session",)
 
 
@@ -85,7 +114,7 @@ class MessageInline(admin.TabularInline):
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin):
+class MessageAdmin(EventZoneMixin, admin.ModelAdmin):
     """The outbox, read-only: what was sent to whom, and what failed."""
 
     list_display = ("kind", "registration", "status", "attempts", "created_at", "sent_at")
@@ -102,6 +131,9 @@ class MessageAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         return False
 
+    def event_zone(self, request, obj):
+        return obj.registration.event.time_zone if obj else None
+
     @admin.action(description=_("Send failed messages again"), permissions=["change"])
     def retry(self, request, queryset):
         count = outbox.messages_retry(message_ids=list(queryset.values_list("pk", flat=True)))
@@ -112,8 +144,30 @@ class MessageAdmin(admin.ModelAdmin):
         )
 
 
+class RegistrationAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        event_id = cleaned["event"].pk if cleaned.get("event") else self.instance.event_id
+        email = cleaned.get("email")
+        taken = (
+            Registration.objects.filter(event_id=event_id, email=email)
+            .exclude(status=Registration.Status.CANCELLED)
+            .exclude(pk=self.instance.pk)
+        )
+        if email and event_id and taken.exists():
+            # The database's unique constraint is not checked by the form: it involves the
+            # status, which the form does not edit.
+            self.add_error("email", _("This address is already registered for this event."))
+        return cleaned
+
+
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(EventZoneMixin, admin.ModelAdmin):
+    """Registrations, changed only through the services: an organiser's add confirms the
+    participant when there is a place (else waitlists them); a change of attendance or group
+    is checked against the places left, as the participant's own would be; the status changes
+    by the actions."""
+
     list_display = (
         "full_name",
         "email",
@@ -140,8 +194,54 @@ class RegistrationAdmin(admin.ModelAdmin):
         "cancelled_at",
         "manage_link",
     )
+    form = RegistrationAdminForm
     inlines = (SessionChoiceInline, MessageInline)
     actions = ("confirm", "cancel", "resend_confirmation", "promote", "export_csv")
+
+    def event_zone(self, request, obj):
+        return obj.event.time_zone if obj else None
+
+    def get_readonly_fields(self, request, obj=None):
+        # Moving a registration to another event would strand its sessions: register anew.
+        return (*self.readonly_fields, "event") if obj else self.readonly_fields
+
+    def get_inline_instances(self, request, obj=None):
+        # Sessions are chosen once the registration exists (and is confirmed).
+        return super().get_inline_instances(request, obj) if obj else []
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except ValidationError as refusal:
+            # A service refused the change (no place left, a session it may not take): the
+            # transaction was rolled back, so the form shows the registration as stored.
+            self.message_user(
+                request,
+                _("Nothing was saved: %(reason)s") % {"reason": " ".join(refusal.messages)},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.get_full_path())
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            registration = services.registration_add(registration=obj)
+            self.message_user(request, ADDED_AS[registration.status], messages.INFO)
+        elif form.changed_data:
+            services.registration_update(
+                registration=obj,
+                data={name: form.cleaned_data[name] for name in form.changed_data},
+            )
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not SessionChoice:
+            return super().save_formset(request, form, formset, change)
+        formset.save(commit=False)  # finds what was added and deleted, saves nothing
+        services.registration_sessions_change(
+            registration=form.instance,
+            add_session_ids=[choice.session_id for choice in formset.new_objects],
+            drop_session_ids=[choice.session_id for choice in formset.deleted_objects],
+        )
+        return None
 
     @admin.display(description=_("private link"))
     def manage_link(self, obj):
@@ -244,34 +344,12 @@ class RegistrationsEventAdmin(EventAdmin):
         }
         return TemplateResponse(request, "admin/registrations/summary.html", context)
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        invites_refresh()
-
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if {"in_person_capacity", "online_capacity"} & set(form.changed_data):
-            promoted = services.waitlist_promote(event_id=obj.pk)
-            if promoted:
-                self.message_user(
-                    request,
-                    ngettext(
-                        "%(count)d participant promoted from the waitlist.",
-                        "%(count)d participants promoted from the waitlist.",
-                        len(promoted),
-                    )
-                    % {"count": len(promoted)},
-                    messages.SUCCESS,
-                )
+        promoted = services.event_update(event=obj, changed_fields=form.changed_data)
+        promoted_message(self, request, promoted)
 
-
-def invites_refresh(session_ids=(None,)) -> None:
-    """After commit, bring participants' calendars up to date with these sessions (all of them
-    by default). The periodic sweep would within a minute; this makes it prompt."""
-    for session_id in session_ids:
-        transaction.on_commit(
-            partial(outbox.task_enqueue, "registrations.invites_sweep", session_id=session_id)
-        )
+    def save_sessions(self, *, changes, deleted) -> None:
+        services.sessions_update(changes=changes, deleted=deleted)
 
 
 class RegistrationsSessionAdmin(SessionAdmin):
@@ -279,10 +357,7 @@ class RegistrationsSessionAdmin(SessionAdmin):
     participants' calendars when a session changes."""
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        if "capacity" in form.changed_data:
-            services.session_waitlist_promote(session_id=obj.pk)
-        invites_refresh([obj.pk])
+        services.session_update(session=obj, changed_fields=form.changed_data)
 
     @admin.action(
         description=SessionAdmin.cancel_sessions.short_description, permissions=["change"]
@@ -290,7 +365,7 @@ class RegistrationsSessionAdmin(SessionAdmin):
     def cancel_sessions(self, request, queryset):
         ids = list(queryset.values_list("pk", flat=True))
         super().cancel_sessions(request, queryset)
-        invites_refresh(ids)
+        services.invites_refresh(session_ids=ids)
 
 
 admin.site.unregister(Event)

@@ -6,6 +6,8 @@ Every email is queued through `message_queue` in the same transaction as the cha
 """
 
 import secrets
+from collections.abc import Iterable
+from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -14,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Event, Session
+from events.services import programme_save, session_save, sessions_save
 
 from .invitations import invites_reconcile
-from .models import Message, Registration, SessionChoice
-from .outbox import message_queue
+from .models import Message, Registration, SessionChoice, StakeholderCategory
+from .outbox import message_queue, task_enqueue
 
 PRIVACY_NOTICE_VERSION = "2026-12"  # adds how long data is kept, and by whom
 
@@ -446,3 +449,113 @@ def session_waitlist_promote(*, session_id: int) -> list[int]:
             )
         invites_reconcile(session_id=session.pk)
     return [choice.registration_id for choice in promoted]
+
+
+# --- the organisers' admin ------------------------------------------------------------------
+# What the admin's forms do, through the same capacity, waitlist and invitation rules as the
+# participants' own actions above.
+
+
+def invites_refresh(*, session_ids: Iterable[int | None] = (None,)) -> None:
+    """After commit, bring participants' calendars up to date with these sessions (all of them
+    by default). The periodic sweep would within a minute; this makes it prompt."""
+    for session_id in session_ids:
+        transaction.on_commit(
+            partial(task_enqueue, "registrations.invites_sweep", session_id=session_id)
+        )
+
+
+def event_update(*, event: Event, changed_fields: Iterable[str]) -> list[int]:
+    """Save an organiser's edits to an event (only what changed); raised capacity goes to the
+    waitlist. Returns the ids of the registrations promoted."""
+    changed_fields = list(changed_fields)
+    programme_save(record=event, changed_fields=changed_fields)
+    if {"in_person_capacity", "online_capacity"}.intersection(changed_fields):
+        return waitlist_promote(event_id=event.pk)
+    return []
+
+
+def session_update(*, session: Session, changed_fields: Iterable[str]) -> Session:
+    """Save an organiser's edits to a session (see `events.services.session_save`): added seats
+    go to its waitlist, and participants' calendars learn of the change."""
+    changed_fields = list(changed_fields)
+    session_save(session=session, changed_fields=changed_fields)
+    if "capacity" in changed_fields:
+        session_waitlist_promote(session_id=session.pk)
+    if changed_fields:
+        invites_refresh(session_ids=[session.pk])
+    return session
+
+
+def sessions_update(
+    *, changes: Iterable[tuple[Session, Iterable[str]]], deleted: Iterable[Session]
+) -> None:
+    """Save the sessions edited in an event's form, as `session_update` does for each."""
+    sessions_save(changes=[], deleted=deleted)
+    for session, changed_fields in changes:
+        session_update(session=session, changed_fields=changed_fields)
+
+
+def category_update(*, category: StakeholderCategory, changed_fields: Iterable[str]) -> list[int]:
+    """Save an organiser's edits to a stakeholder category; a raised quota goes to the
+    waitlists of the events where this group waits. Returns the ids promoted."""
+    changed_fields = list(changed_fields)
+    if category.pk is None:
+        category.save()
+    elif changed_fields:
+        category.save(update_fields=changed_fields)
+    if "in_person_quota" not in changed_fields:
+        return []
+    event_ids = (
+        Registration.objects.filter(category=category, status=Registration.Status.WAITLISTED)
+        .values_list("event_id", flat=True)
+        .distinct()
+    )
+    return [pk for event_id in list(event_ids) for pk in waitlist_promote(event_id=event_id)]
+
+
+def registration_add(*, registration: Registration) -> Registration:
+    """Register a participant on their behalf (an organiser's add form), given the unsaved
+    registration built from the form: confirmed at once when there is a place, waitlisted
+    otherwise, and told either way by email. The organiser vouches for the address and for
+    the participant's agreement to the current privacy notice.
+
+    Raises ValidationError, saving nothing, when the address has an active registration for
+    the event."""
+    registration.privacy_consent_at = timezone.now()
+    registration.privacy_notice_version = PRIVACY_NOTICE_VERSION
+    registration.status = Registration.Status.PENDING
+    registration.renew_token()
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                registration.save()
+        except IntegrityError:
+            # Registered meanwhile (the form checked before): say so, without the database's
+            # message, which quotes the address.
+            raise ValidationError(_("This address is already registered for this event.")) from None
+        return registration_confirm(registration_id=registration.pk)
+
+
+def registration_sessions_change(
+    *, registration: Registration, add_session_ids: Iterable[int], drop_session_ids: Iterable[int]
+) -> None:
+    """An organiser adds sessions to a participant's agenda and removes others, as the
+    participant would (`session_choose`, `session_drop`): seats are checked, a full session
+    puts them on its waitlist, a freed seat goes to the next in line.
+
+    Raises ValidationError, changing nothing, for a session of another event or one the
+    participant may not choose.
+    """
+    add_session_ids, drop_session_ids = list(add_session_ids), list(drop_session_ids)
+    foreign = Session.objects.filter(pk__in=add_session_ids).exclude(event=registration.event_id)
+    if foreign.exists():
+        raise ValidationError(
+            _("“%(session)s” is not a session of this participant's event.")
+            % {"session": foreign.first()}
+        )
+    with transaction.atomic():
+        for session_id in drop_session_ids:
+            session_drop(registration=registration, session_id=session_id)
+        for session_id in add_session_ids:
+            session_choose(registration=registration, session_id=session_id)

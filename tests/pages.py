@@ -94,3 +94,57 @@ def parse(response_or_html) -> Element:
     builder.feed(html)
     builder.close()
     return builder.root
+
+
+class _FormFields(HTMLParser):
+    """The values a browser would submit from the form with this id."""
+
+    def __init__(self, form_id: str):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = False
+        self.data: dict[str, list[str]] = {}
+        self.select = self.textarea = None
+
+    def add(self, name: str, value: str) -> None:
+        self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = {name: value or "" for name, value in attrs}
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside or ("name" not in attrs and tag != "option") or "disabled" in attrs:
+            return
+        if tag == "input":
+            kind = attrs.get("type", "text")
+            if kind in {"submit", "button", "file", "image", "reset"}:
+                return
+            if kind in {"checkbox", "radio"} and "checked" not in attrs:
+                return
+            self.add(attrs["name"], attrs.get("value", "on" if kind == "checkbox" else ""))
+        elif tag == "select":
+            self.select = attrs["name"]
+            self.data.setdefault(self.select, [])
+        elif tag == "option" and self.select and "selected" in attrs:
+            self.add(self.select, attrs.get("value", ""))
+        elif tag == "textarea":
+            self.textarea = attrs["name"]
+            self.add(self.textarea, "")
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self.select = None
+        elif tag == "textarea":
+            self.textarea = None
+
+    def handle_data(self, data):
+        if self.textarea:
+            self.data[self.textarea][-1] += data.removeprefix("\n")
+
+
+def form_fields(response, form_id: str) -> dict[str, list[str]]:
+    parser = _FormFields(form_id)
+    parser.feed(response.content.decode())
+    return parser.data

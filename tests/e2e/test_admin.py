@@ -1,6 +1,8 @@
-"""An organiser adds a session in the admin and finds it on the public programme."""
+"""An organiser adds and edits sessions in the admin and finds them on the public pages."""
 
 import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.auth.models import Group, Permission
@@ -13,6 +15,8 @@ from tests.factories import UserFactory
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "a long organiser password"
+MADRID = ZoneInfo("Europe/Madrid")
+HOUR, MINUTE = timedelta(hours=1), timedelta(minutes=1)
 
 
 @pytest.fixture
@@ -29,14 +33,25 @@ def organiser_with_password():
     return user
 
 
-def test_organiser_adds_session_seen_on_programme(live_server, page, organiser_with_password):
-    event = demo_programme_load()
-
+def log_in(page, live_server) -> None:
     page.goto(f"{live_server.url}/admin/")
     page.fill("#id_username", "carmen")
     page.fill("#id_password", PASSWORD)
     page.locator("input[type=submit]").click()
     expect(page.locator("#site-name")).to_have_text("Alliance Days")
+
+
+def open_session(page, live_server, title: str) -> None:
+    """From the admin home, as an organiser would: Sessions, then the session by its title."""
+    page.goto(f"{live_server.url}/admin/")
+    page.locator("#content-main").get_by_role("link", name="Sessions", exact=True).click()
+    page.get_by_role("link", name=title, exact=True).click()
+    expect(page.locator("#content > h2")).to_have_text("Times in America/Bogota")
+
+
+def test_organiser_adds_session_seen_on_programme(live_server, page, organiser_with_password):
+    event = demo_programme_load()
+    log_in(page, live_server)
 
     page.goto(f"{live_server.url}/admin/events/session/add/")
     page.select_option("#id_event", label=event.name)
@@ -67,3 +82,76 @@ def test_organiser_adds_session_seen_on_programme(live_server, page, organiser_w
     ]
     card = page.locator(f"#session-{session.pk}")
     expect(card.locator(".time-col")).to_have_text("16:00–16:45")
+
+
+@pytest.fixture
+def madrid_page(browser):
+    """A browser whose clock is in Madrid, far from the event's zone."""
+    context = browser.new_context(
+        viewport={"width": 1280, "height": 900}, locale="en-GB", timezone_id="Europe/Madrid"
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def test_organiser_moves_existing_session_public_time_follows(
+    live_server, madrid_page, organiser_with_password
+):
+    page = madrid_page
+    event = demo_programme_load()
+    session = Session.objects.get(title="Cyber diplomacy and norms")
+    log_in(page, live_server)
+
+    open_session(page, live_server, "Cyber diplomacy and norms")
+    # The form shows the time the programme shows, in the event's zone.
+    expect(page.locator("#id_starts_at_0")).to_have_value("2023-11-29")
+    expect(page.locator("#id_starts_at_1")).to_have_value("13:30:00")
+    # The shortcuts count in the event's zone too, and say how far the browser is from it.
+    now = datetime.now(ZoneInfo("America/Bogota"))
+    hours = int((now.replace(tzinfo=None) - now.astimezone(MADRID).replace(tzinfo=None)) / HOUR)
+    expect(page.locator(".field-starts_at .timezonewarning")).to_have_text(
+        f"Note: your computer is {-hours} hours ahead of the times shown here."
+    )
+    page.locator(".field-starts_at .datetimeshortcuts a", has_text="Now").click()
+    shown = datetime.strptime(page.locator("#id_starts_at_1").input_value(), "%H:%M:%S")
+    assert abs(shown - now.replace(tzinfo=None, year=1900, month=1, day=1)) < 2 * MINUTE
+    page.fill("#id_starts_at_1", "14:00:00")
+    page.fill("#id_ends_at_1", "15:15:00")
+    page.locator("input[name=_save]").click()
+    expect(page.locator("ul.messagelist li.success")).to_have_text(
+        re.compile(r"^The session “Cyber diplomacy and norms” was changed")
+    )
+
+    page.goto(f"{live_server.url}/events/{event.slug}/sessions/{session.pk}/")
+    expect(page.locator("#session-when")).to_have_text(
+        "Wednesday 29 November 2023, 14:00–15:15 (America/Bogota)"
+    )
+    session.refresh_from_db()
+    assert session.sequence == 1
+
+
+def test_organiser_saves_session_unchanged_public_time_stays(
+    live_server, page, organiser_with_password
+):
+    event = demo_programme_load()
+    session = Session.objects.get(title="Cyber diplomacy and norms")
+    log_in(page, live_server)
+
+    open_session(page, live_server, "Cyber diplomacy and norms")
+    page.locator("input[name=_save]").click()
+    expect(page.locator("ul.messagelist li.success")).to_have_text(
+        re.compile(r"^The session “Cyber diplomacy and norms” was changed")
+    )
+
+    page.goto(f"{live_server.url}/events/{event.slug}/sessions/{session.pk}/")
+    expect(page.locator("#session-when")).to_have_text(
+        "Wednesday 29 November 2023, 13:30–15:00 (America/Bogota)"
+    )
+    stored = Session.objects.get(pk=session.pk)
+    assert (stored.starts_at, stored.sequence, stored.updated_at) == (
+        session.starts_at,
+        0,
+        session.updated_at,
+    )

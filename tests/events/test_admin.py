@@ -4,7 +4,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.contrib.auth.models import Group
 
-from events.models import Session
+from events.models import Event, Session
 from tests.factories import (
     EventFactory,
     RoomFactory,
@@ -13,7 +13,7 @@ from tests.factories import (
     ThemeFactory,
     UserFactory,
 )
-from tests.pages import parse
+from tests.pages import form_fields, parse
 
 pytestmark = pytest.mark.django_db
 
@@ -410,3 +410,215 @@ def test_changelist_day_filtered_queries_constant(
         response = organiser_client.get(f"{CHANGELIST}?day=2030-11-27")
 
     assert response.context["cl"].result_count == size
+
+
+# Change forms show, and read back, times in the event's own zone
+
+
+def heading(response) -> str:
+    """The page's subtitle: the heading right under the title."""
+    content = parse(response).one("div", id_="content")
+    return next(child.text for child in content.children if getattr(child, "tag", "") == "h2")
+
+
+def rendered_time(response, name: str) -> tuple[str, str]:
+    doc = parse(response)
+    return (
+        doc.one("input", name=f"{name}_0").attrs["value"],
+        doc.one("input", name=f"{name}_1").attrs["value"],
+    )
+
+
+def test_session_change_form_shows_event_time_under_its_heading(organiser_client):
+    session = SessionFactory(starts_at=bogota(1, 9), ends_at=bogota(1, 10, 30))
+
+    response = organiser_client.get(f"{CHANGELIST}{session.pk}/change/")
+
+    doc = parse(response)
+    assert heading(response) == "Times in America/Bogota"
+    assert rendered_time(response, "starts_at") == ("2030-11-27", "09:00:00")
+    assert rendered_time(response, "ends_at") == ("2030-11-27", "10:30:00")
+    # The "Now" and "Today" shortcuts and their "ahead of/behind" note count from this offset.
+    assert doc.one("body").attrs["data-admin-utc-offset"] == "-18000"
+
+
+def test_session_change_form_saved_unchanged_keeps_time_and_revision(
+    organiser_client, django_capture_on_commit_callbacks
+):
+    session = SessionFactory(starts_at=bogota(1, 9), ends_at=bogota(1, 10), capacity=None)
+    url = f"{CHANGELIST}{session.pk}/change/"
+    data = form_fields(organiser_client.get(url), "session_form")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(url, {**data, "_save": "Save"})
+
+    stored = Session.objects.get()
+    assert response["Location"] == CHANGELIST
+    assert (stored.starts_at, stored.ends_at, stored.sequence, stored.updated_at) == (
+        bogota(1, 9),
+        bogota(1, 10),
+        0,
+        session.updated_at,
+    )
+
+
+def test_session_change_form_of_madrid_event_in_madrid_time(organiser_client):
+    madrid = ZoneInfo("Europe/Madrid")
+    event = EventFactory(time_zone="Europe/Madrid")
+    session = SessionFactory(
+        event=event,
+        starts_at=datetime(2030, 11, 27, 9, tzinfo=madrid),
+        ends_at=datetime(2030, 11, 27, 10, tzinfo=madrid),
+    )
+    url = f"{CHANGELIST}{session.pk}/change/"
+
+    response = organiser_client.get(url)
+    data = form_fields(response, "session_form")
+    organiser_client.post(url, {**data, "starts_at_1": ["08:30:00"]})
+
+    assert heading(response) == "Times in Europe/Madrid"
+    assert rendered_time(response, "starts_at") == ("2030-11-27", "09:00:00")
+    session.refresh_from_db()
+    assert (session.starts_at, session.sequence) == (
+        datetime(2030, 11, 27, 8, 30, tzinfo=madrid),
+        1,
+    )
+
+
+def test_event_change_form_registration_times_in_event_zone(organiser_client):
+    event = EventFactory(registration_opens_at=bogota(-30, 8))
+
+    response = organiser_client.get(f"/admin/events/event/{event.pk}/change/")
+
+    assert heading(response) == "Times in America/Bogota"
+    assert rendered_time(response, "registration_opens_at") == ("2030-10-27", "08:00:00")
+
+
+def test_event_add_form_reads_times_in_the_zone_chosen(organiser_client):
+    response = organiser_client.get("/admin/events/event/add/")
+    data = form_fields(response, "event_form")
+    data.update(
+        name="Lisbon 2031",
+        slug="lisbon-2031",
+        city="Lisbon",
+        venue="Centro",
+        time_zone="Europe/Lisbon",
+        start_date="2031-03-01",
+        end_date="2031-03-02",
+        registration_opens_at_0="2031-01-10",
+        registration_opens_at_1="09:00:00",
+    )
+
+    organiser_client.post("/admin/events/event/add/", data)
+
+    assert heading(response) == "Times in the time zone chosen below for the event"
+    # The blank form offers America/Bogota: the shortcuts start from it.
+    assert parse(response).one("body").attrs["data-admin-utc-offset"] == "-18000"
+    assert Event.objects.get().registration_opens_at == datetime(
+        2031, 1, 10, 9, tzinfo=ZoneInfo("Europe/Lisbon")
+    )
+
+
+def test_session_add_form_several_zones_reads_chosen_event_zone(organiser_client):
+    EventFactory(time_zone="Europe/Madrid", name="Madrid 2030")
+    event, theme = EventFactory(), ThemeFactory()
+
+    response = organiser_client.get(ADD)
+    organiser_client.post(
+        ADD, session_form(event=event, theme=theme, starts_at=bogota(2, 9), ends_at=bogota(2, 10))
+    )
+
+    assert heading(response) == "Times in the time zone of the event chosen below"
+    assert Session.objects.get().starts_at == bogota(2, 9)
+
+
+def test_session_add_form_for_event_in_url_shows_its_zone(organiser_client):
+    EventFactory(time_zone="Europe/Madrid", name="Madrid 2030")
+    event = EventFactory()
+
+    response = organiser_client.get(f"{ADD}?event={event.pk}")
+
+    doc = parse(response)
+    assert heading(response) == "Times in America/Bogota"
+    assert doc.one("body").attrs["data-admin-utc-offset"] == "-18000"
+    assert doc.one("select", name="event").one("option", selected="").attrs["value"] == str(
+        event.pk
+    )
+
+
+@pytest.mark.parametrize("object_id", ["0", "abc", str(2**63), str(10**38), "1%00"])
+def test_session_change_form_unknown_id_redirects_with_message(organiser_client, object_id):
+    response = organiser_client.get(f"{CHANGELIST}{object_id}/change/", follow=True)
+
+    assert response.redirect_chain == [("/admin/", 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        f"session with ID “{object_id.replace('%00', chr(0))}” doesn’t exist. "
+        "Perhaps it was deleted?"
+    ]
+
+
+@pytest.mark.parametrize("event_id", ["abc", str(10**38), "١"])
+def test_session_add_form_hostile_event_in_url_says_zone_comes_from_form(
+    organiser_client, event_id
+):
+    EventFactory(time_zone="Europe/Madrid", name="Madrid 2030")
+    EventFactory()
+
+    response = organiser_client.get(f"{ADD}?event={event_id}")
+
+    assert heading(response) == "Times in the time zone of the event chosen below"
+
+
+def test_session_change_form_in_spanish_reads_what_it_shows(organiser_client, settings):
+    organiser_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    session = SessionFactory(starts_at=bogota(1, 9), ends_at=bogota(1, 10), capacity=None)
+    url = f"{CHANGELIST}{session.pk}/change/"
+
+    response = organiser_client.get(url)
+    data = form_fields(response, "session_form")
+    organiser_client.post(url, {**data, "starts_at_1": ["08:15:00"]})
+
+    assert heading(response) == "Horarios en America/Bogota"
+    session.refresh_from_db()
+    assert session.starts_at == bogota(1, 8, 15)
+
+
+def test_session_change_form_change_dates_the_session(organiser_client):
+    session = SessionFactory(title="Cyber diplomacy", starts_at=bogota(1, 9), room=None)
+    url = f"{CHANGELIST}{session.pk}/change/"
+    data = form_fields(organiser_client.get(url), "session_form")
+
+    organiser_client.post(url, {**data, "abstract": ["More detail."], "_save": "Save"})
+
+    stored = Session.objects.get()
+    assert (stored.title, stored.abstract, stored.sequence) == (
+        "Cyber diplomacy",
+        "More detail.",
+        0,
+    )
+    # The feeds' Last-Modified comes from it.
+    assert stored.updated_at > session.updated_at
+
+
+def test_theme_changelist_position_edit_saves_that_field(organiser_client):
+    first, second = ThemeFactory(name="AI", position=0), ThemeFactory(name="Data", position=1)
+
+    organiser_client.post(
+        "/admin/events/theme/",
+        {
+            "form-TOTAL_FORMS": "2",
+            "form-INITIAL_FORMS": "2",
+            "form-0-id": str(first.pk),
+            "form-0-position": "5",
+            "form-1-id": str(second.pk),
+            "form-1-position": "1",
+            "_save": "Save",
+        },
+    )
+
+    assert list(ThemeFactory._meta.model.objects.values_list("name", "position")) == [
+        ("Data", 1),
+        ("AI", 5),
+    ]
+    second_stored = ThemeFactory._meta.model.objects.get(pk=second.pk)
+    assert second_stored.updated_at == second.updated_at

@@ -3,10 +3,10 @@
 import csv
 import io
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from events.models import Session
@@ -14,6 +14,7 @@ from registrations import services
 from registrations.admin import EXPORT_COLUMNS
 from registrations.models import Registration, SessionChoice
 from tests.factories import CategoryFactory, EventFactory, RegistrationFactory, SessionFactory
+from tests.pages import form_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -44,60 +45,6 @@ def action(client, name: str, *registrations: Registration):
         {"action": name, "_selected_action": [r.pk for r in registrations], "index": "0"},
         follow=True,
     )
-
-
-class _FormFields(HTMLParser):
-    """The values a browser would submit from the form with this id."""
-
-    def __init__(self, form_id: str):
-        super().__init__(convert_charrefs=True)
-        self.form_id = form_id
-        self.inside = False
-        self.data: dict[str, list[str]] = {}
-        self.select = self.textarea = None
-
-    def add(self, name: str, value: str) -> None:
-        self.data.setdefault(name, []).append(value)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = {name: value or "" for name, value in attrs}
-        if tag == "form":
-            self.inside = attrs.get("id") == self.form_id
-        if not self.inside or ("name" not in attrs and tag != "option"):
-            return
-        if tag == "input":
-            kind = attrs.get("type", "text")
-            if kind in {"submit", "button", "file", "image", "reset"}:
-                return
-            if kind in {"checkbox", "radio"} and "checked" not in attrs:
-                return
-            self.add(attrs["name"], attrs.get("value", "on" if kind == "checkbox" else ""))
-        elif tag == "select":
-            self.select = attrs["name"]
-            self.data.setdefault(self.select, [])
-        elif tag == "option" and self.select and "selected" in attrs:
-            self.add(self.select, attrs.get("value", ""))
-        elif tag == "textarea":
-            self.textarea = attrs["name"]
-            self.add(self.textarea, "")
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "select":
-            self.select = None
-        elif tag == "textarea":
-            self.textarea = None
-
-    def handle_data(self, data):
-        if self.textarea:
-            self.data[self.textarea][-1] += data.removeprefix("\n")
-
-
-def form_fields(response, form_id: str) -> dict[str, list[str]]:
-    parser = _FormFields(form_id)
-    parser.feed(response.content.decode())
-    return parser.data
 
 
 # --- changelist --------------------------------------------------------------------------------
@@ -434,3 +381,295 @@ def test_session_admin_delete_refused_once_in_calendars(client, organiser):
         f"Calendar invitation: REQUEST {session.pk} seq 0 → {registration.pk}"
     ]
     assert Session.objects.filter(pk=session.pk).exists()
+
+
+# --- the change and add forms go through the services ------------------------------------------
+
+
+ADD = "admin:registrations_registration_add"
+
+
+def registration_change(client, registration: Registration, **changes):
+    """Open the registration's change form, change some fields, save; follow the redirect."""
+    url = reverse("admin:registrations_registration_change", args=[registration.pk])
+    data = form_fields(client.get(url), "registration_form")
+    data.update({name: [str(value)] for name, value in changes.items()})
+    return client.post(url, {**data, "_save": "Save"}, follow=True)
+
+
+def registration_add(client, event, category, email: str = "nuria@example.org"):
+    data = form_fields(client.get(reverse(ADD)), "registration_form")
+    data.update(
+        event=[str(event.pk)],
+        full_name=["Nuria Ortega"],
+        email=[email],
+        organisation=["MinTIC"],
+        country=["CO"],
+        category=[str(category.pk)],
+        mode=["in_person"],
+        language=["es"],
+        time_zone=["America/Bogota"],
+    )
+    return client.post(reverse(ADD), {**data, "_save": "Save"}, follow=True)
+
+
+def test_add_form_confirms_participant_when_place(
+    organiser_client, django_capture_on_commit_callbacks
+):
+    event, category = EventFactory(in_person_capacity=1), CategoryFactory()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = registration_add(organiser_client, event, category)
+
+    added = Registration.objects.get()
+    assert response.redirect_chain == [(reverse(CHANGELIST), 302)]
+    assert flashed(response)[0] == "The participant is confirmed and has been sent their link."
+    assert (added.full_name, added.status, added.privacy_notice_version) == (
+        "Nuria Ortega",
+        "confirmed",
+        services.PRIVACY_NOTICE_VERSION,
+    )
+    assert added.privacy_consent_at is not None
+    assert [(m.to, m.subject) for m in mail.outbox] == [
+        (["nuria@example.org"], f"Está inscrito/a en {event.name}")
+    ]
+
+
+def test_add_form_when_full_waitlists_participant(
+    organiser_client, django_capture_on_commit_callbacks
+):
+    event, category = EventFactory(in_person_capacity=1), CategoryFactory()
+    RegistrationFactory(event=event, status="confirmed")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = registration_add(organiser_client, event, category)
+
+    assert flashed(response)[0] == (
+        "No place was left: the participant is on the waitlist and has been told so."
+    )
+    assert Registration.objects.get(email="nuria@example.org").status == "waitlisted"
+    assert [m.to for m in mail.outbox] == [["nuria@example.org"]]
+
+
+def test_add_form_address_already_registered_is_a_form_error(organiser_client):
+    existing = RegistrationFactory(email="nuria@example.org")
+
+    response = registration_add(organiser_client, existing.event, existing.category)
+
+    assert response.redirect_chain == []
+    assert response.context["adminform"].form.errors == {
+        "email": ["This address is already registered for this event."]
+    }
+    assert Registration.objects.count() == 1
+
+
+def test_change_form_address_of_another_registration_is_a_form_error(organiser_client):
+    existing = RegistrationFactory(email="nuria@example.org")
+    other = RegistrationFactory(event=existing.event)
+
+    response = registration_change(organiser_client, other, email="nuria@example.org")
+
+    assert response.context["adminform"].form.errors == {
+        "email": ["This address is already registered for this event."]
+    }
+    assert Registration.objects.get(pk=other.pk).email == other.email
+
+
+def test_change_form_event_read_only(organiser_client):
+    registration = RegistrationFactory()
+    other = EventFactory()
+
+    registration_change(organiser_client, registration, event=other.pk)
+
+    registration.refresh_from_db()
+    assert registration.event_id != other.pk
+
+
+def test_change_form_to_in_person_when_full_refused_with_message(organiser_client):
+    event = EventFactory(in_person_capacity=1)
+    RegistrationFactory(event=event, status="confirmed")
+    online = RegistrationFactory(event=event, status="confirmed", mode="online")
+    url = reverse("admin:registrations_registration_change", args=[online.pk])
+
+    response = registration_change(
+        organiser_client, online, mode="in_person", organisation="Renamed"
+    )
+
+    assert response.redirect_chain == [(url, 302)]
+    assert flashed(response) == [
+        "Nothing was saved: There are no in-person places left. You can attend online."
+    ]
+    stored = Registration.objects.get(pk=online.pk)
+    assert (stored.mode, stored.organisation, stored.status) == (
+        "online",
+        "Ministry of ICT",
+        "confirmed",
+    )
+
+
+def test_change_form_to_online_frees_place_for_waitlist(
+    organiser_client, django_capture_on_commit_callbacks
+):
+    event = EventFactory(in_person_capacity=1)
+    holder = RegistrationFactory(event=event, status="confirmed")
+    waiting = services.registration_confirm(registration_id=RegistrationFactory(event=event).pk)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = registration_change(organiser_client, holder, mode="online")
+
+    assert response.redirect_chain == [(reverse(CHANGELIST), 302)]
+    assert statuses(holder, waiting) == ["confirmed", "confirmed"]
+    assert Registration.objects.get(pk=holder.pk).mode == "online"
+    assert [(m.to, m.subject) for m in mail.outbox][-1] == (
+        [waiting.email],
+        f"A place is yours at {event.name}",
+    )
+
+
+def test_change_form_category_over_quota_refused(organiser_client):
+    event = EventFactory()
+    media = CategoryFactory(in_person_quota=1)
+    RegistrationFactory(event=event, category=media, status="confirmed")
+    other = RegistrationFactory(event=event, status="confirmed")
+
+    response = registration_change(organiser_client, other, category=media.pk)
+
+    assert flashed(response)[0].startswith("Nothing was saved:")
+    assert Registration.objects.get(pk=other.pk).category_id == other.category_id
+
+
+def choices_form(client, registration: Registration):
+    url = reverse("admin:registrations_registration_change", args=[registration.pk])
+    return url, form_fields(client.get(url), "registration_form")
+
+
+def add_choice(data: dict, session) -> dict:
+    """The inline's form data with one more row choosing this session."""
+    prefix = "choices"
+    total = int(data[f"{prefix}-TOTAL_FORMS"][0])
+    return {
+        **data,
+        f"{prefix}-TOTAL_FORMS": [str(total + 1)],
+        f"{prefix}-{total}-session": [str(session.pk)],
+        f"{prefix}-{total}-registration": [data.get(f"{prefix}-0-registration", [""])[0]],
+        "_save": ["Save"],
+    }
+
+
+def test_inline_add_session_when_full_goes_to_its_waitlist(organiser_client):
+    session = SessionFactory(capacity=1)
+    seated = RegistrationFactory(event=session.event, status="confirmed")
+    services.session_choose(registration=seated, session_id=session.pk)
+    registration = RegistrationFactory(event=session.event, status="confirmed")
+    url, data = choices_form(organiser_client, registration)
+
+    response = organiser_client.post(url, add_choice(data, session))
+
+    assert response["Location"] == reverse(CHANGELIST)
+    assert dict(session.choices.values_list("registration_id", "status")) == {
+        seated.pk: SessionChoice.Status.CHOSEN,
+        registration.pk: SessionChoice.Status.WAITLISTED,
+    }
+
+
+def test_inline_delete_choice_seats_next_in_line(
+    organiser_client, django_capture_on_commit_callbacks
+):
+    session = SessionFactory(capacity=1)
+    seated, waiting = RegistrationFactory.create_batch(2, event=session.event, status="confirmed")
+    for registration in (seated, waiting):
+        services.session_choose(registration=registration, session_id=session.pk)
+    url, data = choices_form(organiser_client, seated)
+    data = {**data, "choices-0-DELETE": ["on"], "_save": ["Save"]}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = organiser_client.post(url, data)
+
+    assert response["Location"] == reverse(CHANGELIST)
+    assert dict(session.choices.values_list("registration_id", "status")) == {
+        waiting.pk: SessionChoice.Status.CHOSEN
+    }
+    assert [m.to for m in mail.outbox if "seat" in m.subject.lower()] == [[waiting.email]]
+
+
+def test_inline_existing_choice_cannot_be_moved_to_another_session(organiser_client):
+    session, other = SessionFactory.create_batch(2, capacity=None)
+    registration = RegistrationFactory(event=session.event, status="confirmed")
+    services.session_choose(registration=registration, session_id=session.pk)
+    url, data = choices_form(organiser_client, registration)
+
+    organiser_client.post(url, {**data, "choices-0-session": [str(other.pk)], "_save": ["Save"]})
+
+    assert list(registration.choices.values_list("session_id", flat=True)) == [session.pk]
+
+
+@pytest.mark.parametrize(
+    ("status", "same_event", "message"),
+    [
+        ("pending", True, "Only confirmed participants can choose sessions."),
+        ("confirmed", False, "“Elsewhere” is not a session of this participant's event."),
+    ],
+)
+def test_inline_add_session_refused_with_message(organiser_client, status, same_event, message):
+    registration = RegistrationFactory(status=status)
+    session = SessionFactory(
+        title="Elsewhere", **({"event": registration.event} if same_event else {})
+    )
+    url, data = choices_form(organiser_client, registration)
+
+    response = organiser_client.post(url, add_choice(data, session), follow=True)
+
+    assert response.redirect_chain == [(url, 302)]
+    assert flashed(response) == [f"Nothing was saved: {message}"]
+    assert SessionChoice.objects.count() == 0
+
+
+def test_registration_add_service_address_registered_meanwhile_refused(caplog):
+    """The form checks the address first; a registration made between that check and the
+    save is refused with a message, and the database's error (quoting the address) is not
+    logged."""
+    existing = RegistrationFactory(email="nuria@example.org")
+    duplicate = RegistrationFactory.build(
+        event=existing.event, category=existing.category, email="nuria@example.org"
+    )
+
+    with pytest.raises(ValidationError) as refusal:
+        services.registration_add(registration=duplicate)
+
+    assert refusal.value.messages == ["This address is already registered for this event."]
+    assert Registration.objects.count() == 1
+    assert "nuria@example.org" not in caplog.text
+
+
+INVALID_CHOICE = "Select a valid choice. That choice is not one of the available choices."
+
+
+@pytest.mark.parametrize(
+    ("session_id", "error"),
+    [
+        *((value, INVALID_CHOICE) for value in ("0", "abc", str(2**31), str(2**63), str(10**38))),
+        ("1\x00", "Null characters are not allowed."),
+    ],
+)
+def test_inline_add_unknown_session_is_a_form_error(organiser_client, session_id, error):
+    registration = RegistrationFactory(status="confirmed")
+    url, data = choices_form(organiser_client, registration)
+    data = add_choice(data, registration)  # a row, then its session id replaced
+    data["choices-0-session"] = [session_id]
+
+    response = organiser_client.post(url, data)
+
+    errors = response.context["inline_admin_formsets"][0].formset.errors
+    assert errors[0]["session"] == [error]
+    assert SessionChoice.objects.count() == 0
+
+
+@pytest.mark.parametrize("object_id", ["0", "abc", str(2**63), str(10**38), "1%00"])
+def test_change_form_unknown_registration_redirects_with_message(organiser_client, object_id):
+    url = reverse("admin:registrations_registration_change", args=[object_id])
+
+    response = organiser_client.get(url.replace("%2500", "%00"), follow=True)
+
+    assert response.redirect_chain == [("/admin/", 302)]
+    assert len(flashed(response)) == 1
+    assert flashed(response)[0].startswith("registration with ID “")

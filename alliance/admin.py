@@ -1,0 +1,36 @@
+"""The organisers' admin site: the programme and registrations first, the machinery last."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+# The home page lists these apps first, in this order, and django-celery-beat's periodic
+# tasks last; any other app comes in between, alphabetically.
+FIRST = ("events", "registrations")
+LAST = ("django_celery_beat",)
+
+
+class AllianceAdminSite(admin.AdminSite):
+    site_header = _("Alliance Days")
+    site_title = _("Alliance Days admin")
+    index_title = _("Organisers' back office")
+
+    def get_app_list(self, request, app_label=None):
+        def rank(app):
+            label = app["app_label"]
+            if label in FIRST:
+                return (0, FIRST.index(label))
+            return (2, 0) if label in LAST else (1, 0)
+
+        return sorted(super().get_app_list(request, app_label), key=rank)
+
+
+class ServerZoneMixin:
+    """For the change forms of accounts and periodic tasks, which belong to no event: their
+    times are in the server's zone (UTC, also Celery's), and the heading says so, as the
+    event's forms name the event's zone."""
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        subtitle = _("Times in %(zone)s") % {"zone": settings.TIME_ZONE}
+        extra_context = {**(extra_context or {}), "subtitle": subtitle}
+        return super().changeform_view(request, object_id, form_url, extra_context)
