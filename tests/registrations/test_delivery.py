@@ -2,10 +2,12 @@
 through Django's SMTP backend: every reply class at every step of the transaction, drops,
 the attempts cap, poison messages and the policy for rows a dead worker left in `sending`."""
 
+import re
 from datetime import timedelta
 
 import pytest
 from django.core.mail import get_connection
+from django.urls import reverse
 from django.utils import timezone
 
 from registrations.delivery import messages_send
@@ -227,3 +229,31 @@ def test_messages_deliver_redelivered_task_sends_nothing_again(smtp_sink):
         (("ben@example.org",), mid(ids[1])),
     ]
     assert Registration.objects.count() == 2
+
+
+def test_failed_message_shown_to_organisers_and_sent_again(
+    client, organiser, smtp_sink, django_capture_on_commit_callbacks
+):
+    ana, ben = ids = queued("ana@example.org", "ben@example.org")
+    smtp_sink.fail("RCPT", "550 5.1.1 No such user")
+    messages_deliver.delay(ids).get()
+    client.force_login(organiser)
+    changelist = reverse("admin:registrations_message_changelist")
+
+    response = client.get(changelist, {"status__exact": "failed"})
+
+    assert [m.pk for m in response.context["cl"].result_list] == [ana]
+    errors = re.findall(r'<td class="field-error">(.*?)</td>', response.content.decode())
+    assert errors == ["ana@example.org refused: 550 5.1.1 No such user"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            changelist, {"action": "retry", "_selected_action": ids, "index": "0"}, follow=True
+        )
+
+    assert [str(m) for m in response.context["messages"]] == ["1 message queued again."]
+    assert states(ids) == [("sent", 1, ""), ("sent", 1, "")]
+    assert received(smtp_sink) == [
+        (("ben@example.org",), mid(ben)),
+        (("ana@example.org",), mid(ana)),
+    ]
