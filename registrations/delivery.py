@@ -89,18 +89,23 @@ def _close(backend) -> None:
         backend.close()
 
 
-def _sessions_of(message_ids: list[int]) -> dict[int, Session]:
-    """The sessions a batch of messages is about, loaded once for the whole batch."""
-    rows = Message.objects.filter(pk__in=message_ids).values_list("session_id", "context")
-    ids = {session_id or context.get("session_id") for session_id, context in rows}
+def _batch_of(message_ids: list[int]) -> tuple[dict[int, Message], dict[int, Session]]:
+    """The batch's messages with their registrations and events, and the sessions they are
+    about, each loaded once for the whole batch."""
+    messages = Message.objects.select_related(
+        "registration__event", "registration__category"
+    ).in_bulk(message_ids)
+    ids = {message_session_id(message) for message in messages.values()}
     ids = {pk for pk in ids if isinstance(pk, int)}  # anything else fails its own row later
     if not ids:
-        return {}
-    return {s.pk: s for s in sessions_for_calendar(sessions=Session.objects.filter(pk__in=ids))}
+        return messages, {}
+    sessions = sessions_for_calendar(sessions=Session.objects.filter(pk__in=ids))
+    return messages, {session.pk: session for session in sessions}
 
 
-def _message_deliver(message_id: int, backend, sessions: dict[int, Session], retry_at) -> str:
+def _message_deliver(message: Message, backend, sessions: dict[int, Session], retry_at) -> str:
     """Claim, build, send and record one message; return its outcome."""
+    message_id = message.pk
     claimed_at = timezone.now()
     claimed = Message.objects.filter(pk=message_id, status=Message.Status.PENDING).update(
         status=Message.Status.SENDING, claimed_at=claimed_at, attempts=F("attempts") + 1
@@ -117,10 +122,8 @@ def _message_deliver(message_id: int, backend, sessions: dict[int, Session], ret
         mine.update(status=status, error=error, **fields)
         return status
 
+    attempts = message.attempts + 1  # as the claim counted
     try:
-        message = Message.objects.select_related(
-            "registration__event", "registration__category"
-        ).get(pk=message_id)
         if message.kind in REMINDER_KINDS and not reminder_still_due(message, now=claimed_at):
             return record(Message.Status.SKIPPED, "no longer due")
         email = message_email(message=message, session=sessions.get(message_session_id(message)))
@@ -135,14 +138,10 @@ def _message_deliver(message_id: int, backend, sessions: dict[int, Session], ret
         if not _temporary(error):
             logger.error("Message %s failed: %s", message_id, error)
             return record(Message.Status.FAILED, _describe(error))
-        if message.attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-            logger.error(
-                "Message %s failed after %s tries: %s", message_id, message.attempts, error
-            )
-            return record(
-                Message.Status.FAILED,
-                f"Gave up after {message.attempts} tries: {_describe(error)}",
-            )
+        if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
+            error_text = f"Gave up after {attempts} tries: {_describe(error)}"
+            logger.error("Message %s failed. %s", message_id, error_text)
+            return record(Message.Status.FAILED, error_text)
         record(Message.Status.PENDING, _describe(error), enqueued_at=retry_at)
         return RETRY
     if not sent:  # the backend skipped it (no recipient)
@@ -160,7 +159,7 @@ def messages_send(*, message_ids: list[int], retry_in: int) -> Delivery:
     Each step commits on its own: call it outside any transaction."""
     delivery = Delivery()
     retry_at = timezone.now() + timedelta(seconds=retry_in)
-    sessions = _sessions_of(message_ids)
+    messages, sessions = _batch_of(message_ids)
     backend = get_connection()
     try:
         for position, message_id in enumerate(message_ids):
@@ -176,7 +175,8 @@ def messages_send(*, message_ids: list[int], retry_in: int) -> Delivery:
                 delivery.again.extend(rest)
                 delivery.counts[RETRY] = delivery.counts.get(RETRY, 0) + len(rest)
                 break
-            outcome = _message_deliver(message_id, backend, sessions, retry_at)
+            message = messages.get(message_id)
+            outcome = _message_deliver(message, backend, sessions, retry_at) if message else TAKEN
             delivery.add(outcome)
             if outcome == RETRY:
                 delivery.again.append(message_id)
