@@ -6,10 +6,11 @@ from datetime import timedelta
 import pytest
 from celery.exceptions import Retry
 from django.core import mail
+from django.db.models import F
 from django.utils import timezone
 
 from registrations.models import Message
-from registrations.outbox import message_queue
+from registrations.outbox import message_queue, outbox_flush
 from registrations.tasks import MAX_RETRIES, messages_deliver
 from tests.factories import RegistrationFactory
 
@@ -61,3 +62,10 @@ def test_messages_deliver_after_its_last_retry_leaves_the_rest_to_the_sweep(sett
 
     assert messages_deliver.apply(args=[ids], retries=MAX_RETRIES).get() == {"retry": 1}
     assert list(Message.objects.values_list("status", "attempts")) == [("pending", 1)]
+    assert outbox_flush() == 0  # carried by no task, but due only in 15 minutes
+    # 15 minutes and OUTBOX_STALE_SECONDS later, the sweep hands it out.
+    Message.objects.update(enqueued_at=F("enqueued_at") - timedelta(seconds=901 + 300))
+    settings.OUTBOX_STALE_SECONDS = 300
+    assert outbox_flush() == 1
+    assert list(Message.objects.values_list("status", "attempts")) == [("sent", 2)]
+    assert smtp_sink.count() == 1
