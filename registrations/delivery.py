@@ -13,8 +13,8 @@ that row's: it is recorded on the row and the batch goes on.
   to the final ".": `pending` again, retried later with the same Message-ID, until
   OUTBOX_MAX_ATTEMPTS tries; then `failed`. After a drop that followed the final ".", the
   server may have kept the message: the resend is the same message (same Message-ID).
-- The server cannot be reached at all: the rest of the batch is left pending, unclaimed (no
-  try is counted), for the task's retry.
+- No connection can be opened (refused, timed out, greeting or login refused): the rest of
+  the batch is left pending, unclaimed (no try is counted), for the task's retry.
 
 Every failed row shows its error to organisers in the admin, where "Send failed messages again"
 queues it again.
@@ -168,9 +168,12 @@ def messages_send(*, message_ids: list[int], retry_in: int) -> Delivery:
             except OSError as error:
                 # No server to talk to: not these messages' fault, no try is counted.
                 rest = message_ids[position:]
-                logger.warning("Email server unreachable, %d messages wait: %s", len(rest), error)
+                logger.warning(
+                    "No connection to the email server, %d messages wait: %s", len(rest), error
+                )
                 Message.objects.filter(pk__in=rest, status=Message.Status.PENDING).update(
-                    error=f"Email server unreachable: {_describe(error)}", enqueued_at=retry_at
+                    error=f"No connection to the email server: {_describe(error)}",
+                    enqueued_at=retry_at,
                 )
                 delivery.again.extend(rest)
                 delivery.counts[RETRY] = delivery.counts.get(RETRY, 0) + len(rest)

@@ -142,7 +142,9 @@ def test_messages_send_server_unreachable_leaves_batch_unclaimed(settings, smtp_
     delivery = messages_send(message_ids=ids, retry_in=60)
 
     assert (delivery.counts, delivery.again) == ({"retry": 2}, ids)
-    error = "Email server unreachable: ConnectionRefusedError: [Errno 111] Connection refused"
+    error = (
+        "No connection to the email server: ConnectionRefusedError: [Errno 111] Connection refused"
+    )
     assert states(ids) == [("pending", 0, error)] * 2
     settings.EMAIL_PORT = smtp_sink.port
     assert messages_deliver.delay(delivery.again).get() == {"sent": 2}
