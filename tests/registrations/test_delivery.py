@@ -64,6 +64,7 @@ TEMPORARY_FAULTS = [
     ("DATA", TEMPORARY, "SMTPDataError: 451 4.3.0 Try again later", 0),
     ("END", TEMPORARY, "SMTPDataError: 451 4.3.0 Try again later", 0),
     ("MAIL", DROP, "SMTPServerDisconnected: Connection unexpectedly closed", 0),
+    ("RCPT", DROP, "SMTPServerDisconnected: Connection unexpectedly closed", 0),
     ("DATA", DROP, "SMTPServerDisconnected: Connection unexpectedly closed", 0),
     # The server kept the message and closed before saying so: the resend is a second copy of
     # the same message (same Message-ID), the one duplicate the README allows.
