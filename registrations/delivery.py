@@ -52,8 +52,8 @@ class Delivery:
     counts: dict[str, int] = field(default_factory=dict)
     again: list[int] = field(default_factory=list)
 
-    def add(self, outcome: str) -> None:
-        self.counts[outcome] = self.counts.get(outcome, 0) + 1
+    def add(self, outcome: str, count: int = 1) -> None:
+        self.counts[outcome] = self.counts.get(outcome, 0) + count
 
 
 def _temporary(error: Exception) -> bool:
@@ -176,7 +176,7 @@ def messages_send(*, message_ids: list[int], retry_in: int) -> Delivery:
                     enqueued_at=retry_at,
                 )
                 delivery.again.extend(rest)
-                delivery.counts[RETRY] = delivery.counts.get(RETRY, 0) + len(rest)
+                delivery.add(RETRY, len(rest))
                 break
             message = messages.get(message_id)
             outcome = _message_deliver(message, backend, sessions, retry_at) if message else TAKEN
