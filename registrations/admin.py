@@ -115,9 +115,9 @@ class MessageInline(admin.TabularInline):
 
 @admin.register(Message)
 class MessageAdmin(EventZoneMixin, admin.ModelAdmin):
-    """The outbox, read-only: what was sent to whom, and what failed."""
+    """The outbox, read-only: what was sent to whom, and what failed and why."""
 
-    list_display = ("kind", "registration", "status", "attempts", "created_at", "sent_at")
+    list_display = ("kind", "registration", "status", "attempts", "created_at", "sent_at", "error")
     list_filter = ("status", "kind", "registration__event")
     list_select_related = ("registration",)
     search_fields = ("registration__email", "registration__full_name")

@@ -4,6 +4,7 @@ Each kind has three templates in templates/emails/: <kind>.subject, <kind>.txt a
 """
 
 from email.utils import parseaddr
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -75,6 +76,14 @@ def message_session_id(message: Message) -> int | None:
     return message.session_id or message.context.get("session_id")
 
 
+def message_id(message: Message) -> str:
+    """The Message-ID of an outbox row's email, the same each time it is sent: mail providers
+    and clients recognise a resend after a crash as the same message. The host is SITE_URL's,
+    as in calendar UIDs, so that two sites (staging, production) never share one."""
+    host = urlsplit(settings.SITE_URL).hostname or parseaddr(settings.DEFAULT_FROM_EMAIL)[1]
+    return f"<message-{message.pk}@{host.rpartition('@')[2]}>"
+
+
 def message_email(*, message: Message, session: Session | None = None) -> EmailMultiAlternatives:
     """The email for an outbox message. `session`, when the caller has it loaded (with
     sessions_for_calendar), spares loading it again."""
@@ -110,7 +119,7 @@ def message_email(*, message: Message, session: Session | None = None) -> EmailM
             body=render_to_string(f"emails/{message.kind}.txt", context),
             to=[registration.email],
             reply_to=[event.organiser_email] if event.organiser_email else None,
-            headers={"Auto-Submitted": "auto-generated"},
+            headers={"Auto-Submitted": "auto-generated", "Message-ID": message_id(message)},
         )
         email.attach_alternative(
             render_to_string(f"emails/{message.kind}.html", context), "text/html"

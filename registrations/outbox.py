@@ -2,8 +2,10 @@
 handed to a worker only after that transaction commits.
 
 Rows move pending → sending (claimed by one worker with a conditional update) → sent, or to
-failed / skipped. `outbox_flush` hands pending rows to the workers again when their task was
-lost (broker down, worker killed), and puts back rows whose worker died while holding them.
+failed / skipped (registrations/delivery.py). `outbox_flush` hands pending rows to the workers
+again when their task was lost (broker down, worker killed), and puts back rows whose worker
+died while holding them: such a row is sent again, with the same Message-ID, unless it has
+had OUTBOX_MAX_ATTEMPTS tries already; then it is failed, for organisers to decide.
 """
 
 import logging
@@ -67,12 +69,19 @@ def _deliver_enqueue(message_ids: list[int]) -> bool:
 def outbox_flush(*, limit: int = 20000) -> int:
     """Hand to the workers the pending messages no task is carrying: new ones written by a
     sweep, and those whose task was lost. Rows a dead worker held in `sending` longer than
-    OUTBOX_STALE_SECONDS go back to pending first. Returns how many were handed over."""
+    OUTBOX_STALE_SECONDS go back to pending first (or to failed, after OUTBOX_MAX_ATTEMPTS
+    tries). Returns how many were handed over."""
     now = timezone.now()
     stale = now - timedelta(seconds=settings.OUTBOX_STALE_SECONDS)
-    revived = Message.objects.filter(status=Message.Status.SENDING, claimed_at__lt=stale).update(
-        status=Message.Status.PENDING, enqueued_at=None
+    abandoned = Message.objects.filter(status=Message.Status.SENDING, claimed_at__lt=stale)
+    given_up = abandoned.filter(attempts__gte=settings.OUTBOX_MAX_ATTEMPTS).update(
+        status=Message.Status.FAILED,
+        error=f"Gave up after {settings.OUTBOX_MAX_ATTEMPTS} tries: the last worker sending it "
+        "stopped before recording the outcome (it may have been delivered)",
     )
+    if given_up:
+        logger.error("%d messages held by dead workers too often are failed", given_up)
+    revived = abandoned.update(status=Message.Status.PENDING, enqueued_at=None)
     if revived:
         logger.warning("%d messages held by a dead worker are pending again", revived)
     ids = list(
@@ -93,8 +102,8 @@ def outbox_flush(*, limit: int = 20000) -> int:
 
 
 def messages_retry(*, message_ids: list[int]) -> int:
-    """Send failed messages again: an organiser's decision, since a failure after the server
-    may have accepted the message could mean the participant already has it."""
+    """Send failed messages again, with a new count of tries: an organiser's decision, since a
+    message given up after a worker stopped could already be in the participant's inbox."""
     with transaction.atomic():
         ids = list(
             Message.objects.select_for_update()
@@ -102,7 +111,7 @@ def messages_retry(*, message_ids: list[int]) -> int:
             .values_list("pk", flat=True)
         )
         Message.objects.filter(pk__in=ids).update(
-            status=Message.Status.PENDING, enqueued_at=timezone.now(), error=""
+            status=Message.Status.PENDING, enqueued_at=timezone.now(), error="", attempts=0
         )
         if ids:
             transaction.on_commit(lambda: _deliver_enqueue(ids))

@@ -13,6 +13,7 @@ import contextlib
 import os
 import signal
 import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -26,7 +27,8 @@ from kombu import pools
 from tests.smtp_sink import free_port
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-CELERY = BASE_DIR / ".venv" / "bin" / "celery"
+# The worker of the virtualenv running the tests, wherever it is.
+CELERY = [sys.executable, "-m", "celery"]
 REDIS_SERVER = Path("/usr/bin/redis-server")
 
 
@@ -159,7 +161,7 @@ class CeleryProcess:
         self.log_path = log_path
         with open(log_path, "wb") as log:
             self.popen = subprocess.Popen(
-                [CELERY, "-A", "alliance", *args],
+                [*CELERY, "-A", "alliance", *args],
                 cwd=BASE_DIR,
                 env=env,
                 stdout=log,

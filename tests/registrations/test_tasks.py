@@ -1,121 +1,71 @@
-import smtplib
+"""The delivery task: a thin wrapper that retries what met a temporary error, with capped
+backoff. What each outcome is, is tested in test_delivery.py against a real SMTP server."""
+
+from datetime import timedelta
 
 import pytest
+from celery.exceptions import Retry
 from django.core import mail
-from django.core.mail.backends import locmem
+from django.db.models import F
+from django.utils import timezone
 
-from registrations.models import Message, Registration
-from registrations.outbox import message_queue
-from registrations.tasks import RetryBatch, messages_deliver
+from registrations.models import Message
+from registrations.outbox import message_queue, outbox_flush
+from registrations.tasks import MAX_RETRIES, messages_deliver
 from tests.factories import RegistrationFactory
 
 pytestmark = pytest.mark.django_db
 
 
-def queued(count: int = 1) -> list[int]:
-    """Ids of pending outbox messages, one per new registration, not yet handed to a worker."""
+def queued(*emails: str) -> list[int]:
+    """Pending outbox messages, one per new registration, not yet handed to a worker."""
     return [
-        message_queue(registration=RegistrationFactory(), kind="confirm_email").pk
-        for _ in range(count)
+        message_queue(registration=RegistrationFactory(email=address), kind="confirm_email").pk
+        for address in emails
     ]
 
 
-def message_states() -> list[tuple]:
-    return list(Message.objects.order_by("pk").values_list("status", "attempts", "error"))
-
-
-def test_messages_deliver_twice_same_id_sends_once():
-    ids = queued()
+def test_messages_deliver_twice_same_ids_sends_once():
+    ids = queued("ana@example.org")
     assert messages_deliver(ids) == {"sent": 1}
     assert messages_deliver(ids) == {"taken": 1}
     assert len(mail.outbox) == 1
-    assert message_states() == [("sent", 1, "")]
+    assert list(Message.objects.values_list("status", "attempts", "error")) == [("sent", 1, "")]
 
 
-def disconnect(self, messages):
-    raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-
-
-def test_messages_deliver_smtp_disconnected_fails_message_without_resending(monkeypatch):
-    """A dropped connection is ambiguous: the server may have taken the message. It is marked
-    failed for an organiser to decide, never resent blindly."""
-    ids = queued()
-    monkeypatch.setattr(locmem.EmailBackend, "send_messages", disconnect)
-    # Called directly, the task raises what its retry would carry.
-    with pytest.raises(RetryBatch):
-        messages_deliver(ids)
-    assert message_states() == [
-        ("failed", 1, "SMTPServerDisconnected: Connection unexpectedly closed")
-    ]
-    assert messages_deliver(ids) == {"taken": 1}
-    assert mail.outbox == []
-
-
-def test_messages_deliver_smtp_temporary_error_leaves_message_pending(monkeypatch):
-    ids = queued()
-
-    def busy(self, messages):
-        raise smtplib.SMTPSenderRefused(451, b"Try again later", "noreply@alliance-days.example")
-
-    monkeypatch.setattr(locmem.EmailBackend, "send_messages", busy)
-    with pytest.raises(RetryBatch):
-        messages_deliver(ids)
-    assert message_states() == [
-        ("pending", 1, "(451, b'Try again later', 'noreply@alliance-days.example')")
-    ]
-
-
-def test_messages_deliver_smtp_disconnected_mid_batch_retries_the_rest_once(monkeypatch):
-    """The server drops the connection on the second of three messages. The second is failed
-    (it may have arrived); the third, never tried, goes out on the retry's new connection."""
-    ids = queued(3)
-    send = locmem.EmailBackend.send_messages
-    attempts = []
-
-    def drop_on_second(self, messages):
-        attempts.append(messages[0].to[0])
-        if len(attempts) == 2:
-            raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-        return send(self, messages)
-
-    monkeypatch.setattr(locmem.EmailBackend, "send_messages", drop_on_second)
-    # Eager, the retry runs at once instead of after its countdown; throw=False lets it run
-    # instead of raising the Retry.
-    assert messages_deliver.apply(args=[ids], throw=False).get() == {"taken": 2, "sent": 1}
-    first, second, third = Registration.objects.order_by("pk").values_list("email", flat=True)
-    assert attempts == [first, second, third]
-    assert [m.to for m in mail.outbox] == [[first], [third]]
-    assert message_states() == [
-        ("sent", 1, ""),
-        ("failed", 1, "SMTPServerDisconnected: Connection unexpectedly closed"),
-        ("sent", 1, ""),
-    ]
-
-
-def test_messages_deliver_smtp_refused_fails_without_retry(monkeypatch):
-    ids = queued()
-
-    def refuse(self, messages):
-        raise smtplib.SMTPRecipientsRefused({"ana@example.org": (550, b"No such user")})
-
-    monkeypatch.setattr(locmem.EmailBackend, "send_messages", refuse)
-    assert messages_deliver(ids) == {"failed": 1}
-    assert message_states() == [
-        ("failed", 1, "SMTPRecipientsRefused: {'ana@example.org': (550, b'No such user')}")
-    ]
-
-
-def test_messages_deliver_over_smtp_records_each_message_sent(settings, smtp_sink):
-    """Over SMTP the 'sent' update goes to the database before the final "." and is awaited
-    after it (on PostgreSQL without waiting in between): every row ends sent, once."""
+@pytest.mark.parametrize(("retries", "countdown"), [(0, 60), (1, 120), (3, 480), (5, 900)])
+def test_messages_deliver_retries_only_the_temporary_failure_with_capped_backoff(
+    settings, smtp_sink, retries, countdown
+):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
     settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_sink.port
-    ids = queued(3)
-    assert messages_deliver(ids) == {"sent": 3}
-    assert sorted(r for m in smtp_sink.received for r in m.recipients) == sorted(
-        Registration.objects.values_list("email", flat=True)
-    )
-    assert message_states() == [("sent", 1, "")] * 3
-    assert not Message.objects.filter(sent_at=None).exists()
-    assert messages_deliver(ids) == {"taken": 3}
-    assert smtp_sink.count() == 3
+    ana, ben = queued("ana@example.org", "ben@example.org")
+    smtp_sink.fail("MAIL", "421 4.7.0 Too many connections")
+    started = timezone.now()
+
+    with pytest.raises(Retry) as retry:
+        messages_deliver.apply(args=[[ana, ben]], retries=retries)
+
+    assert (retry.value.when, retry.value.sig.args) == (countdown, ([ana],))
+    rows = Message.objects.in_bulk([ana, ben])
+    assert (rows[ana].status, rows[ben].status) == ("pending", "sent")
+    # Carried by the retry: the outbox sweep leaves it alone until then.
+    due = rows[ana].enqueued_at - started
+    assert timedelta(seconds=countdown) <= due < timedelta(seconds=countdown + 5)
+
+
+def test_messages_deliver_after_its_last_retry_leaves_the_rest_to_the_sweep(settings, smtp_sink):
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", smtp_sink.port
+    ids = queued("ana@example.org")
+    smtp_sink.fail("MAIL", "421 4.7.0 Too many connections")
+
+    assert messages_deliver.apply(args=[ids], retries=MAX_RETRIES).get() == {"retry": 1}
+    assert list(Message.objects.values_list("status", "attempts")) == [("pending", 1)]
+    assert outbox_flush() == 0  # carried by no task, but due only in 15 minutes
+    # 15 minutes and OUTBOX_STALE_SECONDS later, the sweep hands it out.
+    Message.objects.update(enqueued_at=F("enqueued_at") - timedelta(seconds=901 + 300))
+    settings.OUTBOX_STALE_SECONDS = 300
+    assert outbox_flush() == 1
+    assert list(Message.objects.values_list("status", "attempts")) == [("sent", 2)]
+    assert smtp_sink.count() == 1
