@@ -13,6 +13,7 @@ own: an organiser's preview and a page with messages waiting are rendered afresh
 
 import hashlib
 from datetime import timedelta
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib import messages
@@ -62,7 +63,8 @@ class CachedResponse:
     def view(cls, request, **kwargs):
         # One URL per resource: /sessions/007/ is /sessions/7/, and never a cache entry of its own.
         canonical = reverse(request.resolver_match.view_name, kwargs=kwargs)
-        if request.path != canonical:
+        # `reverse` percent-encodes what `request.path` holds decoded: compare like with like.
+        if request.path != unquote(canonical):
             query = request.META.get("QUERY_STRING", "")
             return HttpResponsePermanentRedirect(f"{canonical}?{query}" if query else canonical)
         return cls(request, **kwargs).respond()
