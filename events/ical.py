@@ -23,10 +23,14 @@ REFRESH = timedelta(hours=1)  # how often calendar apps should poll a subscribed
 # RFC 5545 text may hold tabs and line breaks (escaped by the library) but no other control
 # character: a stray one would corrupt the file, so they are dropped.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Line breaks other than CR and LF: some clients show them raw, others break lines on them.
+OTHER_LINE_BREAKS = re.compile(r"[\x85\u2028\u2029]")
 
 
 def _text(value: str) -> str:
-    return CONTROL_CHARACTERS.sub("", value)
+    """A TEXT value as calendars take it: control characters dropped, every line break a
+    newline (which icalendar escapes as \\n)."""
+    return OTHER_LINE_BREAKS.sub("\n", CONTROL_CHARACTERS.sub("", value))
 
 
 @lru_cache(maxsize=64)

@@ -61,6 +61,13 @@ def themes_for_event(*, event: Event) -> QuerySet[Theme]:
     return Theme.objects.filter(sessions__event=event).distinct().order_by("position", "name")
 
 
+def themes_stamp() -> str:
+    """What changes whenever a theme is added, removed or changed: the theme stylesheet's ETag."""
+    stamps = Theme.objects.aggregate(count=Count("pk"), changed=Max("updated_at"))
+    changed = stamps["changed"].timestamp() if stamps["changed"] else 0
+    return f"{stamps['count']}-{changed}"
+
+
 def rooms_for_event(*, event: Event) -> QuerySet[Room]:
     return Room.objects.filter(sessions__event=event).distinct().order_by("name")
 

@@ -6,6 +6,7 @@ app_name = "events"
 
 urlpatterns = [
     path("", views.event_list, name="event_list"),
+    path("themes.css", views.theme_stylesheet, name="theme_stylesheet"),
     path("events/<slug:slug>/", views.EventPage.view, name="event_detail"),
     path("events/<slug:slug>/programme/", views.ProgrammePage.view, name="programme"),
     path("events/<slug:slug>/sessions/<int:pk>/", views.SessionPage.view, name="session_detail"),

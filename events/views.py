@@ -12,6 +12,7 @@ own: an organiser's preview and a page with messages waiting are rendered afresh
 """
 
 import hashlib
+import re
 from datetime import timedelta
 from urllib.parse import unquote
 
@@ -33,6 +34,7 @@ from .models import Session, Theme
 # The timeout bounds what they hold (about one copy per page, filter and language for each
 # change within the hour); a quiet page is rebuilt once an hour.
 CACHE_SECONDS = 3600
+COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
 def _event(request, slug):
@@ -43,6 +45,20 @@ def _event(request, slug):
 
 def event_list(request):
     return render(request, "events/event_list.html", {"events": selectors.events_published()})
+
+
+@condition(etag_func=lambda request: selectors.themes_stamp())
+def theme_stylesheet(request):
+    """The themes' colours as classes (`theme-<pk>`): pages carry no inline style, so the
+    Content-Security-Policy allows none."""
+    css = "".join(
+        f".theme-{pk}{{background-color:{colour}}}\n"
+        for pk, colour in Theme.objects.order_by("pk").values_list("pk", "colour")
+        if COLOUR.fullmatch(colour)  # as the model validates it: nothing else reaches the CSS
+    )
+    response = HttpResponse(css, content_type="text/css; charset=utf-8")
+    response["Cache-Control"] = "public, no-cache"
+    return response
 
 
 class CachedResponse:

@@ -17,7 +17,7 @@ from django.utils.translation import ngettext, ngettext_lazy
 from events.admin import EventAdmin, EventZoneMixin, SessionAdmin
 from events.models import Event, Session
 
-from . import outbox, selectors, services
+from . import outbox, personal_data, selectors, services
 from .exports import csv_safe
 from .models import Message, Registration, SessionChoice, StakeholderCategory
 
@@ -196,7 +196,7 @@ class RegistrationAdmin(EventZoneMixin, admin.ModelAdmin):
     )
     form = RegistrationAdminForm
     inlines = (SessionChoiceInline, MessageInline)
-    actions = ("confirm", "cancel", "resend_confirmation", "promote", "export_csv")
+    actions = ("confirm", "cancel", "resend_confirmation", "promote", "export_csv", "anonymise")
 
     def event_zone(self, request, obj):
         return obj.event.time_zone if obj else None
@@ -298,6 +298,24 @@ class RegistrationAdmin(EventZoneMixin, admin.ModelAdmin):
             ),
         )
 
+    @admin.action(
+        description=_("Anonymise selected registrations (cannot be undone)"),
+        permissions=["change"],
+    )
+    def anonymise(self, request, queryset):
+        """After a confirmation page, as Django's own deletion: the action cannot be undone."""
+        if "confirmed" not in request.POST:
+            return anonymise_confirmation(self, request, queryset, action="anonymise")
+        self._apply(
+            request,
+            queryset,
+            personal_data.registrations_anonymise,
+            ngettext_lazy(
+                "%(count)d registration anonymised.", "%(count)d registrations anonymised.", "count"
+            ),
+        )
+        return None
+
     @admin.action(description=_("Export selected to CSV"), permissions=["view"])
     def export_csv(self, request, queryset):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
@@ -313,11 +331,44 @@ class RegistrationAdmin(EventZoneMixin, admin.ModelAdmin):
         return response
 
 
+def anonymise_confirmation(model_admin, request, queryset, *, action: str) -> TemplateResponse:
+    """The page that asks an organiser to confirm an anonymisation, listing what it covers."""
+    context = {
+        **model_admin.admin_site.each_context(request),
+        "title": _("Anonymise personal data?"),
+        "opts": model_admin.model._meta,
+        "objects": queryset,
+        "action": action,
+        "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
+    }
+    return TemplateResponse(request, "admin/registrations/anonymise_confirm.html", context)
+
+
 class RegistrationsEventAdmin(EventAdmin):
     """The programme's event admin, plus the registrations summary and waitlist promotion when
     an organiser raises the capacity."""
 
     list_display = (*EventAdmin.list_display, "summary_link")
+    actions = (*EventAdmin.actions, "anonymise_registrations")
+
+    @admin.action(
+        description=_("Anonymise the registrations of selected events that have ended"),
+        permissions=["change"],
+    )
+    def anonymise_registrations(self, request, queryset):
+        if "confirmed" not in request.POST:
+            return anonymise_confirmation(self, request, queryset, action="anonymise_registrations")
+        count = personal_data.event_registrations_anonymise(
+            event_ids=list(queryset.values_list("pk", flat=True))
+        )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d registration anonymised.", "%(count)d registrations anonymised.", count
+            )
+            % {"count": count},
+        )
+        return None
 
     @admin.display(description=_("registrations"))
     def summary_link(self, obj):

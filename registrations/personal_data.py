@@ -115,3 +115,13 @@ def registrations_anonymise_expired(*, today=None) -> int:
         "pk", flat=True
     )
     return registrations_anonymise(registration_ids=list(ids))
+
+
+def event_registrations_anonymise(*, event_ids: list[int], today=None) -> int:
+    """Anonymise the registrations of the selected events that have ended (an organiser's
+    action, before the retention period runs out). Returns how many were anonymised."""
+    today = today or timezone.localdate()
+    ids = Registration.objects.filter(
+        event_id__in=event_ids, event__end_date__lt=today, anonymised_at__isnull=True
+    ).values_list("pk", flat=True)
+    return registrations_anonymise(registration_ids=list(ids))

@@ -43,8 +43,18 @@ def browser():
 
 @pytest.fixture
 def page(browser):
+    """A new browser page; every test that uses it also fails if Chromium reports a
+    Content-Security-Policy violation (an inline script or style the policy blocked)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
     page = context.new_page()
     page.set_default_timeout(10_000)
+    violations = []
+    page.on(
+        "console",
+        lambda message: (
+            violations.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     yield page
     context.close()
+    assert violations == []

@@ -343,6 +343,23 @@ def test_session_vevent_control_characters_dropped(event, session):
     )
 
 
+def test_line_and_paragraph_separators_become_newlines(event, session):
+    (session,) = loaded(session)
+    session.title = "One\u2028two\u2029three\x85four"
+    session.abstract = "Abstract\u2029second paragraph"
+    name = "My\u2028sessions"
+
+    data = ical.sessions_feed(
+        [session], event=event, name=name, site_url=SITE, at=BEFORE, registered=False
+    )
+
+    (vevent,) = vevents(ical_checked(data))
+    assert str(vevent["SUMMARY"]) == "One\ntwo\nthree\nfour"
+    assert str(vevent["DESCRIPTION"]).startswith("Abstract\nsecond paragraph\n\n")
+    assert calendar_texts(data, "X-WR-CALNAME") == {"X-WR-CALNAME": "My\nsessions"}
+    assert [sep for sep in ("\u2028", "\u2029", "\x85") if sep.encode() in data] == []
+
+
 # --- the whole event, and invitations -----------------------------------------------------------
 
 

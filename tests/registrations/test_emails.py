@@ -90,3 +90,12 @@ def test_session_reminder_registered_stream_links_private_watch_page():
     assert [line for line in body.splitlines() if line.startswith("Watch online")] == [
         f"Watch online (the link appears shortly before the start): {watch}"
     ]
+
+
+def test_subject_line_and_paragraph_separators_become_spaces():
+    registration = RegistrationFactory(
+        language="en", event__name="Alliance\u2028Days\u20292030\x85edition"
+    )
+    email = email_for(registration)
+    assert email.subject == "Confirm your registration for Alliance Days 2030 edition"
+    assert [sep for sep in ("\u2028", "\u2029", "\x85") if sep in email.message()["Subject"]] == []

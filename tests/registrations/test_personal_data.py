@@ -197,3 +197,42 @@ def test_manage_page_offers_download_and_delete(client, participant):
         ("Download my data (JSON)", f"/r/{participant.token}/data.json"),
         ("Delete my data", f"/r/{participant.token}/delete/"),
     ]
+
+
+def test_admin_anonymise_action_asks_then_anonymises(client, organiser, participant):
+    client.force_login(organiser)
+    url = reverse("admin:registrations_registration_changelist")
+    data = {"action": "anonymise", "_selected_action": [participant.pk]}
+
+    asked = client.post(url, data)
+    participant.refresh_from_db()
+    assert (asked.status_code, participant.anonymised_at) == (200, None)
+    assert parse(asked).one("h1").text == "Anonymise personal data?"
+
+    done = client.post(url, {**data, "confirmed": "yes"})
+    participant.refresh_from_db()
+    assert (done.status_code, done["Location"]) == (302, url)
+    assert (participant.full_name, participant.status) == ("", "cancelled")
+
+
+def test_admin_event_action_anonymises_ended_events_only(client, organiser):
+    ended = EventFactory(start_date=date(2023, 11, 27), end_date=date(2023, 11, 29))
+    coming = EventFactory(
+        start_date=date.today() + timedelta(days=30), end_date=date.today() + timedelta(days=32)
+    )
+    past = RegistrationFactory(event=ended, status="confirmed")
+    future = RegistrationFactory(event=coming, status="confirmed")
+    client.force_login(organiser)
+
+    client.post(
+        reverse("admin:events_event_changelist"),
+        {
+            "action": "anonymise_registrations",
+            "_selected_action": [ended.pk, coming.pk],
+            "confirmed": "yes",
+        },
+    )
+
+    past.refresh_from_db()
+    future.refresh_from_db()
+    assert (past.anonymised_at is not None, future.anonymised_at) == (True, None)
