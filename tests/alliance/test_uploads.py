@@ -5,26 +5,10 @@ from django.test.client import encode_multipart
 from django.urls import reverse
 
 from registrations.models import Registration
-from tests.factories import CategoryFactory, EventFactory
+from tests.factories import EventFactory
+from tests.registrations.test_flow import form_data
 
 pytestmark = pytest.mark.django_db
-
-
-def registration_form(**extra) -> dict:
-    return {
-        "full_name": "Ana Lucía Restrepo",
-        "email": "ana@example.org",
-        "organisation": "Ministry of ICT",
-        "job_title": "Director",
-        "country": "CO",
-        "category": str(CategoryFactory().pk),
-        "mode": "in_person",
-        "language": "en",
-        "time_zone": "",
-        "privacy_consent": "on",
-        "website": "",
-        **extra,
-    }
 
 
 def test_register_with_file_part_refused_and_nothing_saved(client, tmp_path):
@@ -35,7 +19,7 @@ def test_register_with_file_part_refused_and_nothing_saved(client, tmp_path):
     with attachment.open("rb") as upload:
         response = client.post(
             reverse("registrations:register", args=[event.slug]),
-            registration_form(attachment=upload),
+            form_data(attachment=upload),
         )
 
     assert response.status_code == 400
@@ -44,7 +28,7 @@ def test_register_with_file_part_refused_and_nothing_saved(client, tmp_path):
 
 def test_register_with_oversized_body_refused_and_nothing_saved(client):
     event = EventFactory()
-    body = encode_multipart("BOUNDARY", registration_form(needs="x" * (1024 * 1024 + 1)))
+    body = encode_multipart("BOUNDARY", form_data(needs="x" * (1024 * 1024 + 1)))
 
     response = client.post(
         reverse("registrations:register", args=[event.slug]),
@@ -59,9 +43,7 @@ def test_register_with_oversized_body_refused_and_nothing_saved(client):
 def test_register_ordinary_form_still_accepted(client):
     event = EventFactory()
 
-    response = client.post(
-        reverse("registrations:register", args=[event.slug]), registration_form()
-    )
+    response = client.post(reverse("registrations:register", args=[event.slug]), form_data())
 
     assert response.status_code == 302
     assert Registration.objects.get().email == "ana@example.org"
