@@ -128,7 +128,9 @@ def _message_deliver(message: Message, backend, sessions: dict[int, Session], re
             return record(Message.Status.SKIPPED, "no longer due")
         email = message_email(message=message, session=sessions.get(message_session_id(message)))
     except Exception as error:  # any error building it is this row's, never the batch's
-        logger.exception("Message %s cannot be built", message_id)
+        # The log names the error's kind only: its text may hold the address (no personal
+        # data in logs); organisers read it on the row.
+        logger.error("Message %s cannot be built: %s", message_id, type(error).__name__)
         return record(Message.Status.FAILED, f"Cannot be built: {_describe(error)}")
 
     try:
@@ -136,12 +138,13 @@ def _message_deliver(message: Message, backend, sessions: dict[int, Session], re
     except Exception as error:  # recorded on this row below; the batch goes on
         _close(backend)
         if not _temporary(error):
-            logger.error("Message %s failed: %s", message_id, error)
+            logger.error("Message %s failed: %s", message_id, type(error).__name__)
             return record(Message.Status.FAILED, _describe(error))
         if attempts >= settings.OUTBOX_MAX_ATTEMPTS:
-            error_text = f"Gave up after {attempts} tries: {_describe(error)}"
-            logger.error("Message %s failed. %s", message_id, error_text)
-            return record(Message.Status.FAILED, error_text)
+            logger.error("Message %s failed after %s tries", message_id, attempts)
+            return record(
+                Message.Status.FAILED, f"Gave up after {attempts} tries: {_describe(error)}"
+            )
         record(Message.Status.PENDING, _describe(error), enqueued_at=retry_at)
         return RETRY
     if not sent:  # the backend skipped it (no recipient)

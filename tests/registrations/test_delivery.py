@@ -107,7 +107,7 @@ PERMANENT_FAULTS = [
 @pytest.mark.parametrize(
     ("step", "reply", "error"), PERMANENT_FAULTS, ids=[step for step, *_ in PERMANENT_FAULTS]
 )
-def test_messages_send_permanent_fault_fails_once(smtp_sink, step, reply, error):
+def test_messages_send_permanent_fault_fails_once(smtp_sink, step, reply, error, caplog):
     _ana, ben = ids = queued("ana@example.org", "ben@example.org")
     smtp_sink.fail(step, reply)
 
@@ -115,6 +115,8 @@ def test_messages_send_permanent_fault_fails_once(smtp_sink, step, reply, error)
 
     assert states(ids) == [("failed", 1, error), ("sent", 1, "")]
     assert received(smtp_sink) == [(("ben@example.org",), mid(ben))]
+    # The address is on the row, for organisers; never in the logs.
+    assert [r.getMessage() for r in caplog.records if "example.org" in r.getMessage()] == []
 
 
 def test_messages_send_temporary_fault_every_time_fails_after_the_cap(settings, smtp_sink):
