@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import schedule_views, views
 
 app_name = "events"
 
@@ -16,6 +16,10 @@ urlpatterns = [
         views.ThemePage.view,
         name="theme_detail",
     ),
+    path(
+        "events/<slug:slug>/schedule.json", schedule_views.ScheduleJSON.view, name="schedule_json"
+    ),
+    path("events/<slug:slug>/schedule.xml", schedule_views.ScheduleXML.view, name="schedule_xml"),
     path("events/<slug:slug>/calendar.ics", views.CalendarFeed.view, name="event_calendar"),
     path(
         "events/<slug:slug>/themes/<slug:theme_slug>/calendar.ics",
