@@ -46,6 +46,10 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "axes",
     "csp",
+    "corsheaders",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
     "alliance.apps.AllianceConfig",
     "events",
     "registrations",
@@ -55,6 +59,7 @@ MIDDLEWARE = [
     "alliance.middleware.healthz_middleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
+    "corsheaders.middleware.CorsMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -239,6 +244,38 @@ CONTENT_SECURITY_POLICY = {
         "script-src": [SELF],
         "style-src": [SELF],
     },
+}
+# The read-only API (events/api/) and the schedule exports may be read by any site's scripts:
+# they are public, take no credentials and change nothing.
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_URLS_REGEX = r"^/(api/v1/|events/[^/]+/schedule\.(json|xml)$)"
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified"]
+REST_FRAMEWORK = {
+    # JSON only: the browsable API's pages need inline scripts, which the CSP forbids.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    # Organisers signed in to the admin may preview a draft event, as on the pages.
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "events.api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "events.api.schema.AutoSchema",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    # `format` filters sessions by their format; the schema's is chosen by Accept.
+    "URL_FORMAT_OVERRIDE": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Alliance Days programme API",
+    "DESCRIPTION": (
+        "The public programme of the EU–LAC Digital Alliance Days: events, sessions, themes, "
+        "rooms and speakers, read-only. Every response carries an ETag: send it back in "
+        "If-None-Match and an unchanged response is a 304."
+    ),
+    "VERSION": "1.0.0",
+    "OAS_VERSION": "3.1.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
 }
 if env_bool("HTTPS", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -5,6 +5,7 @@ from .views import set_language
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/v1/", include("events.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("events.urls")),
     path("", include("registrations.urls")),
