@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import schedule_views, views
+from . import embed, schedule_views, views
 
 app_name = "events"
 
@@ -16,6 +16,7 @@ urlpatterns = [
         views.ThemePage.view,
         name="theme_detail",
     ),
+    path("events/<slug:slug>/embed/", embed.embed, name="embed"),
     path(
         "events/<slug:slug>/schedule.json", schedule_views.ScheduleJSON.view, name="schedule_json"
     ),
