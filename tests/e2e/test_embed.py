@@ -49,7 +49,8 @@ def test_partner_page_frames_the_programme(live_server, page, partner_site):
         "<!doctype html><html><head><title>Partner</title>"
         "<style>body{font-family:serif;color:red} a{color:lime}</style></head><body>"
         "<h1>Our events</h1>"
-        f'<iframe id="widget" src="{live_server.url}/events/{event.slug}/embed/?lang=es&theme=cybersecurity" '
+        f'<iframe id="widget" src="{live_server.url}/events/{event.slug}/embed/'
+        '?lang=es&theme=cybersecurity" '
         'title="Programme" width="800" height="600"></iframe>'
         "</body></html>"
     )
