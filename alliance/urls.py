@@ -1,10 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from events.offline import service_worker
+
 from .views import set_language
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("sw.js", service_worker, name="service_worker"),
     path("api/v1/", include("events.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("events.urls")),

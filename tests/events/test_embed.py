@@ -85,4 +85,4 @@ def test_event_page_offers_the_snippet(client, event):
         f'<iframe src="http://localhost:8000/events/{event.slug}/embed/?lang=pt" '
         f'title="{event.name}" width="100%" height="600" loading="lazy"></iframe>'
     )
-    assert doc.one("button", **{"data-copy": "embed-code"}).text == "Copy the code"
+    assert doc.one("button", **{"data-copy": "embed-code"}).text == "Copiar o código"
