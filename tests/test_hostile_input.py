@@ -325,6 +325,11 @@ def test_query_parameters_hostile(client, event):
         reverse("events:programme", args=[event.slug]),
         reverse("events:speaker_list", args=[event.slug]),
         reverse("events:event_calendar", args=[event.slug]),
+        reverse("events:embed", args=[event.slug]),
+        reverse("events:schedule_json", args=[event.slug]),
+        reverse("api:event_list"),
+        reverse("api:session_list", args=[event.slug]),
+        reverse("api:speaker_list", args=[event.slug]),
     ]
     for page in pages:
         for name in ("theme", "room", "format", "day", "lang", "language", "page", "q"):
@@ -343,6 +348,11 @@ def test_path_segments_hostile(client, event):
         f"/events/{event.slug}/sessions/{{}}.ics",
         f"/events/{event.slug}/themes/{{}}/",
         f"/events/{event.slug}/themes/{{}}/calendar.ics",
+        "/events/{}/embed/",
+        "/events/{}/schedule.xml",
+        "/api/v1/events/{}/",
+        "/api/v1/events/{}/sessions/",
+        f"/api/v1/events/{event.slug}/sessions/{{}}/",
     ]
     for template in templates:
         for value in url_values():

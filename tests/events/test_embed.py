@@ -86,3 +86,8 @@ def test_event_page_offers_the_snippet(client, event):
         f'title="{event.name}" width="100%" height="600" loading="lazy"></iframe>'
     )
     assert doc.one("button", **{"data-copy": "embed-code"}).text == "Copiar o código"
+    assert [(a.text, a.attrs["href"]) for a in doc.one("p", id_="open-data").select("a")] == [
+        ("schedule.xml", f"/events/{event.slug}/schedule.xml"),
+        ("schedule.json", f"/events/{event.slug}/schedule.json"),
+        ("API do programa", "/api/v1/docs/"),
+    ]
