@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.decorators.http import conditional_page
 from drf_spectacular.views import SpectacularAPIView
 
 from . import docs, views
@@ -6,8 +7,9 @@ from . import docs, views
 app_name = "api"
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", docs.api_docs, name="docs"),
+    # Both change only with the code: an ETag of their content, and 304 when it matches.
+    path("schema/", conditional_page(SpectacularAPIView.as_view()), name="schema"),
+    path("docs/", conditional_page(docs.api_docs), name="docs"),
     path("events/", views.EventList.as_view(), name="event_list"),
     path("events/<slug:slug>/", views.EventDetail.as_view(), name="event_detail"),
     path("events/<slug:slug>/sessions/", views.SessionList.as_view(), name="session_list"),

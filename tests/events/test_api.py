@@ -322,6 +322,14 @@ def test_api_cors_for_any_origin_on_the_api_only(client):
     assert "Access-Control-Allow-Origin" not in page
 
 
+@pytest.mark.parametrize("address", ["/api/v1/schema/", "/api/v1/docs/"])
+def test_api_schema_and_docs_etag_304(client, address):
+    response = client.get(address)
+    again = client.get(address, headers={"if-none-match": response["ETag"]})
+
+    assert (response.status_code, again.status_code, again.content) == (200, 304, b"")
+
+
 def test_api_docs_page_lists_every_endpoint(client):
     response = client.get("/api/v1/docs/")
 
