@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import embed, schedule_views, views
+from . import embed, offline, schedule_views, views
 
 app_name = "events"
 
@@ -17,6 +17,7 @@ urlpatterns = [
         name="theme_detail",
     ),
     path("events/<slug:slug>/embed/", embed.embed, name="embed"),
+    path("events/<slug:slug>/agenda/", offline.AgendaPage.view, name="agenda"),
     path(
         "events/<slug:slug>/schedule.json", schedule_views.ScheduleJSON.view, name="schedule_json"
     ),

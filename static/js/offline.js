@@ -3,10 +3,18 @@
 // data-offline-label, "%(time)s" standing for the time.
 (() => {
   const script = document.currentScript;
+  // On a participant's private page: the public pages of the sessions on their agenda, and the
+  // public list of those sessions, which the link there opens (and the worker keeps).
+  const urls = [...document.querySelectorAll("[data-offline-url]")].map((element) => element.dataset.offlineUrl);
+  const agendaLink = document.querySelector("a[data-offline-agenda]");
+  if (agendaLink && urls.length) {
+    const ids = urls.map((url) => url.match(/\/sessions\/(\d+)\/$/)[1]);
+    agendaLink.href = `${agendaLink.dataset.offlineAgenda}?sessions=${ids.join(",")}`;
+    agendaLink.closest("[hidden]")?.removeAttribute("hidden");
+    urls.push(agendaLink.getAttribute("href"));
+  }
   if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js").then(() => navigator.serviceWorker.ready).then((registration) => {
-      // On a participant's private page: keep the public pages of their agenda's sessions.
-      const urls = [...document.querySelectorAll("[data-offline-url]")].map((element) => element.dataset.offlineUrl);
       if (urls.length && registration.active) {
         registration.active.postMessage({ type: "keep", urls });
       }

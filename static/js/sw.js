@@ -4,11 +4,13 @@
 // from the network first; each good copy is kept, and served when the network fails, marked
 // with the time it was fetched (offline.js shows "last updated"). Static files are kept too.
 // Nothing answered `no-store` is ever kept: a participant's private page (/r/…) and an
-// organiser's preview of a draft stay off the device. The public pages of the sessions on a
-// participant's agenda are kept when their private page asks (message "keep").
+// organiser's preview of a draft stay off the device. When a participant's private page asks
+// (message "keep"), the public list of their chosen sessions (/events/<slug>/agenda/?sessions=…)
+// and those sessions' public pages are kept instead.
 const PAGES = "pages-v1";
 const STATIC = "static-v1";
-const PUBLIC_PAGE = /^\/(events\/[^/]+\/(programme\/|sessions\/\d+\/|speakers\/|themes\/[^/]+\/)?)?$/;
+const PUBLIC_PAGE =
+  /^\/(events\/[^/]+\/(programme\/|sessions\/\d+\/|speakers\/|themes\/[^/]+\/|agenda\/)?)?$/;
 const FETCHED_AT = "X-Offline-Fetched-At";
 
 self.addEventListener("install", () => self.skipWaiting());

@@ -56,7 +56,7 @@ def test_programme_and_session_open_offline_with_last_updated(live_server, page,
     expect(page.locator("#offline-note")).to_have_count(0)
 
 
-def test_agenda_sessions_kept_private_page_not(live_server, page, event):
+def test_agenda_and_its_sessions_kept_private_page_not(live_server, page, event):
     registration = RegistrationFactory(event=event, status="confirmed")
     chosen = event.sessions.get(title="Cyber diplomacy and norms")
     SessionChoice.objects.create(registration=registration, session=chosen)
@@ -75,7 +75,16 @@ def test_agenda_sessions_kept_private_page_not(live_server, page, event):
         session_page,
     )
 
+    agenda = page.locator("#offline-agenda a")
+    expect(agenda).to_have_text("My agenda, also without a connection")
+    agenda_page = f"{live_server.url}{agenda.get_attribute('href')}"
+    assert agenda_page.endswith(f"/events/{event.slug}/agenda/?sessions={chosen.pk}")
+
     page.context.set_offline(True)
+    page.goto(agenda_page)  # never visited, kept for the participant
+    expect(page.locator("h1")).to_have_text("My agenda")
+    assert page.locator("a.session-title").all_inner_texts() == ["Cyber diplomacy and norms"]
+    expect(page.locator("#offline-note")).to_have_text(OFFLINE_NOTE)
     page.goto(session_page)  # never visited, kept for the agenda
     expect(page.locator("h1")).to_have_text("Cyber diplomacy and norms")
     expect(page.locator("#offline-note")).to_have_text(OFFLINE_NOTE)

@@ -4,7 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.factories import SessionFactory
+from tests.events.test_views import bogota
+from tests.factories import EventFactory, SessionFactory
 from tests.pages import parse
 
 SOURCE = Path(__file__).resolve().parents[2] / "static" / "js" / "sw.js"
@@ -36,3 +37,42 @@ def test_pages_register_it_with_the_translated_note(client):
         script.attrs["data-offline-label"]
         == "Copia sin conexión, actualizada por última vez el %(time)s."
     )
+
+
+@pytest.mark.django_db
+def test_agenda_page_lists_those_sessions_of_the_event(client):
+    event = EventFactory()
+    first, _other, third = (
+        SessionFactory(event=event, title=title, starts_at=bogota(day, 9), ends_at=bogota(day, 10))
+        for day, title in ((1, "Opening"), (2, "Not chosen"), (3, "Closing"))
+    )
+    elsewhere = SessionFactory()  # another event's
+    query = {"sessions": f"{third.pk},{first.pk},{elsewhere.pk}"}
+
+    response = client.get(f"/events/{event.slug}/agenda/", query)
+    again = client.get(
+        f"/events/{event.slug}/agenda/", query, headers={"if-none-match": response["ETag"]}
+    )
+
+    titles = [a.text for a in parse(response).select("a", cls="session-title")]
+    assert titles == ["Opening", "Closing"]
+    assert (response["Cache-Control"], again.status_code) == ("public, no-cache", 304)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sessions", ["", "0", "1,x", "1;2", "-1", "9" * 19, ",".join(["1"] * 201)])
+def test_agenda_page_not_a_list_of_sessions_404(client, sessions):
+    session = SessionFactory()
+
+    response = client.get(f"/events/{session.event.slug}/agenda/", {"sessions": sessions})
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_agenda_page_of_a_draft_404(client):
+    session = SessionFactory(event__published=False)
+
+    response = client.get(f"/events/{session.event.slug}/agenda/", {"sessions": str(session.pk)})
+
+    assert response.status_code == 404
