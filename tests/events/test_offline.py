@@ -7,6 +7,7 @@ import pytest
 from tests.events.test_views import bogota
 from tests.factories import EventFactory, SessionFactory
 from tests.pages import parse
+from tests.test_hostile_input import checked, url_values
 
 SOURCE = Path(__file__).resolve().parents[2] / "static" / "js" / "sw.js"
 
@@ -76,3 +77,12 @@ def test_agenda_page_of_a_draft_404(client):
     response = client.get(f"/events/{session.event.slug}/agenda/", {"sessions": str(session.pk)})
 
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_agenda_page_hostile_sessions_parameter(client):
+    session = SessionFactory()
+
+    for value in url_values():
+        checked(client.get(f"/events/{session.event.slug}/agenda/?sessions={value}"))
+        checked(client.get(f"/events/{session.event.slug}/agenda/?sessions={session.pk},{value}"))
