@@ -25,6 +25,8 @@ from .models import Event, Session
 GUID_NAMESPACE = uuid.UUID("6f0d3f4e-5b1a-4c47-9a53-2f1f2a0b7d11")
 SCHEMA_URL = "https://c3voc.de/schedule/schema.json"
 HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+# The zone names the JSON schema takes (`Etc/GMT+5` or `US/Eastern` are left out: optional).
+TIME_ZONE_NAME = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
 # XML 1.0 cannot carry these (a title pasted from elsewhere may hold one); JSON can.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
@@ -144,7 +146,6 @@ def schedule_document(
         "end": event.end_date.isoformat(),
         "daysCount": days_count,
         "timeslot_duration": "00:05",
-        "time_zone_name": event.time_zone,
         "url": site_url + event.get_absolute_url(),
         "tracks": [
             {
@@ -156,6 +157,8 @@ def schedule_document(
         "rooms": sorted(rooms.values(), key=lambda room: room["name"]),
         "days": days,
     }
+    if TIME_ZONE_NAME.search(event.time_zone):
+        conference["time_zone_name"] = event.time_zone
     return {
         "$schema": SCHEMA_URL,
         "generator": {"name": "Alliance Days"},
@@ -197,7 +200,8 @@ def schedule_xml(document: dict) -> bytes:
         _text(head, name, conference[name])
     _text(head, "days", conference["daysCount"])
     for name in ("timeslot_duration", "time_zone_name", "url"):
-        _text(head, name, conference[name])
+        if name in conference:
+            _text(head, name, conference[name])
     for track in conference["tracks"]:
         _text(head, "track", track["name"], track)
     for day in conference["days"]:

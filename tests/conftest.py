@@ -29,6 +29,17 @@ def organiser(db):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """A request leaves its language active (LocaleMiddleware activates it and nothing
+    deactivates it): tests that call code directly afterwards would speak that language."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached pages live in the cache: each test starts empty."""
     from django.core.cache import cache

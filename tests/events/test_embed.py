@@ -22,6 +22,12 @@ def event():
     return event
 
 
+def policy(response) -> dict[str, str]:
+    """The Content-Security-Policy's directives by name."""
+    directives = (d.strip().split(" ", 1) for d in response["Content-Security-Policy"].split(";"))
+    return {name: value for name, value in directives}
+
+
 def titles(response) -> list[str]:
     return [a.text for a in parse(response).select("a", cls="session-title")]
 
@@ -31,9 +37,10 @@ def test_embed_only_page_any_site_may_frame(client, event):
     programme = client.get(f"/events/{event.slug}/programme/")
 
     assert ("X-Frame-Options" in embed, programme["X-Frame-Options"]) == (False, "DENY")
-    assert "frame-ancestors *;" in embed["Content-Security-Policy"]
-    assert "frame-ancestors 'none'" in programme["Content-Security-Policy"]
-    assert "script-src 'self'" in embed["Content-Security-Policy"]  # the rest unchanged
+    embed_policy, page_policy = policy(embed), policy(programme)
+    assert (embed_policy["frame-ancestors"], page_policy["frame-ancestors"]) == ("*", "'none'")
+    del embed_policy["frame-ancestors"], page_policy["frame-ancestors"]
+    assert embed_policy == page_policy  # the rest unchanged
 
 
 def test_embed_whole_programme_with_own_stylesheet_and_links_out(client, event):

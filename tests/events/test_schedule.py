@@ -293,3 +293,19 @@ def test_schedule_in_requested_language(client):
 
     assert events_of(english)[0]["links"][0]["title"] == "Livestream"
     assert events_of(spanish)[0]["links"][0]["title"] == "Transmisión en directo"
+
+
+@pytest.mark.parametrize(
+    ("zone", "named"), [("Europe/Madrid", True), ("Etc/GMT+5", False), ("US/Eastern", False)]
+)
+def test_schedule_time_zone_named_when_the_schema_takes_it(client, zone, named):
+    event = EventFactory(time_zone=zone)
+    SessionFactory(event=event)
+
+    document = valid_json(client.get(json_url(event)))
+    root = valid_xml(client.get(xml_url(event)))
+
+    conference = document["schedule"]["conference"]
+    assert (conference.get("time_zone_name"), root.findtext("conference/time_zone_name")) == (
+        (zone, zone) if named else (None, None)
+    )
