@@ -21,6 +21,7 @@ $(VENV)/.installed: pyproject.toml
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo --organiser --starts-in-minutes 60
+	$(PY) manage.py load_demo_checkpoints
 	mkdir -p var/broker
 	export DEBUG=1 SITE_URL=$(SITE_URL); \
 	if [ -z "$$REDIS_URL$$CELERY_BROKER_URL" ]; then export CELERY_BROKER_URL=filesystem://; fi; \

@@ -284,6 +284,9 @@ RATE_LIMITS = {
     },
     "link": {"per_ip": 10, "per_email": 3, "window": 600},
 }
+# Check-in staff: scans and searches per account per minute (a scanner reads at most a few
+# passes a second; an offline queue uploads in one burst, and is retried when refused).
+CHECK_IN_RATE_PER_MINUTE = int(os.environ.get("CHECK_IN_RATE_PER_MINUTE", "600"))
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none, trust none).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None

@@ -8,4 +8,5 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("", include("events.urls")),
     path("", include("registrations.urls")),
+    path("", include("checkin.urls")),
 ]

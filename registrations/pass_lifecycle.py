@@ -2,12 +2,14 @@
 it is cancelled or the pass is renewed (a lost or shared pass). Revocations are rows the
 check-in page downloads, so scanners refuse an old code even offline."""
 
+import base64
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .models import PassRevocation, Registration
-from .passes import new_pass_id, pass_code
+from .passes import new_pass_id, pass_code, pass_png
 
 
 def registration_pass_code(*, registration: Registration) -> str | None:
@@ -16,6 +18,18 @@ def registration_pass_code(*, registration: Registration) -> str | None:
     if registration.status != Registration.Status.CONFIRMED:
         return None
     return pass_code(event_id=registration.event_id, pass_id=registration.pass_id)
+
+
+def registration_pass_png(*, registration: Registration) -> bytes | None:
+    """The QR code of a confirmed registration's pass, as a PNG (None without a pass)."""
+    code = registration_pass_code(registration=registration)
+    return pass_png(code) if code else None
+
+
+def pass_image_data_uri(*, registration: Registration) -> str | None:
+    """The pass's PNG as a data: URI, for the manage page (no extra private URL to leak)."""
+    png = registration_pass_png(registration=registration)
+    return f"data:image/png;base64,{base64.b64encode(png).decode()}" if png else None
 
 
 def pass_revoke(*, registration: Registration, reason: str) -> PassRevocation:
