@@ -30,7 +30,7 @@ SESSION_INVITATIONS = {Message.Kind.SESSION_INVITE, Message.Kind.SESSION_CANCEL}
 # Messages announcing a place: they carry the participant's pass (built when sent, so it is
 # the current one; an error building it fails this message only, see delivery.py).
 PASS_ATTACHED = {Message.Kind.CONFIRMED, Message.Kind.PROMOTED}
-PASS_ATTACHMENT_NAME = "alliance-days-pass.png"
+QR_ATTACHMENT_NAME = "alliance-days-pass.png"
 
 
 def _invitation(message: Message, session: Session | None) -> tuple[str, bytes] | None:
@@ -135,7 +135,7 @@ def message_email(*, message: Message, session: Session | None = None) -> EmailM
         )
         invitation = _invitation(message, session)
     if pass_image:
-        email.attach(PASS_ATTACHMENT_NAME, pass_image, "image/png")
+        email.attach(QR_ATTACHMENT_NAME, pass_image, "image/png")
     if invitation:
         # Mail clients show an invitation from the text/calendar alternative (whose method=
         # must equal METHOD) and keep the attachment for others.
