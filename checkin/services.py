@@ -119,6 +119,24 @@ def _earlier(*, registration: Registration, checkpoint: Checkpoint, day) -> Chec
     return earlier.filter(session__isnull=True, day=day).first()
 
 
+class NonceReused(ValueError):
+    """A scan id already used for another pass: a scanner's bug, or a forged upload."""
+
+
+def _repeat(*, nonce: str, registration: Registration | None) -> ScanOutcome | None:
+    """The answer already given to this scan (its nonce), if it admitted someone."""
+    done = (
+        CheckIn.objects.select_related("registration__category", "checkpoint", "staff")
+        .filter(nonce=nonce)
+        .first()
+    )
+    if done is None:
+        return None
+    if registration is None or done.registration_id != registration.pk:
+        raise NonceReused(nonce)
+    return ScanOutcome(Result.CHECKED_IN, done.registration, done)
+
+
 def _seats_taken(*, session_id: int) -> int:
     return CheckIn.objects.filter(session_id=session_id).count()
 
@@ -135,11 +153,10 @@ def check_in_scan(
     """Admit the pass's holder at the checkpoint, or say why not. The same nonce again gives
     the admission it made; a second admission of the same day (entrance) or session (door)
     answers ALREADY with the first one."""
-    done = CheckIn.objects.select_related("registration__category", "checkpoint", "staff")
-    repeat = done.filter(nonce=nonce, checkpoint__event=event).first()
-    if repeat is not None:
-        return ScanOutcome(Result.CHECKED_IN, repeat.registration, repeat)
     found = _registration_for(event=event, code=code)
+    repeat = _repeat(nonce=nonce, registration=found.registration)
+    if repeat is not None:
+        return repeat
     if found.result != Result.CHECKED_IN:
         return found
     registration = found.registration
@@ -158,7 +175,11 @@ def check_in_scan(
                 session = session_lock(session_id=session.pk)
             earlier = _earlier(registration=registration, checkpoint=checkpoint, day=day)
             if earlier is not None:
-                return ScanOutcome(Result.ALREADY, registration, earlier)
+                # This very scan, uploaded twice at once, found its own admission.
+                same = earlier.nonce == nonce
+                return ScanOutcome(
+                    Result.CHECKED_IN if same else Result.ALREADY, registration, earlier
+                )
             seated = session is not None and session.capacity is not None
             if seated and _seats_taken(session_id=session.pk) >= session.capacity:
                 return ScanOutcome(Result.SESSION_FULL, registration)
@@ -172,11 +193,11 @@ def check_in_scan(
                 nonce=nonce,
             )
     except IntegrityError:
-        # Only without the lock (a scan of the same nonce racing itself, or a database that
-        # ignores FOR UPDATE): the constraint kept the first admission; answer with it.
-        repeat = done.filter(nonce=nonce).first()
+        # Only without the lock (a database that ignores FOR UPDATE): the constraint kept the
+        # first admission; answer with it.
+        repeat = _repeat(nonce=nonce, registration=registration)
         if repeat is not None:
-            return ScanOutcome(Result.CHECKED_IN, repeat.registration, repeat)
+            return repeat
         earlier = _earlier(registration=registration, checkpoint=checkpoint, day=day)
         return ScanOutcome(Result.ALREADY, registration, earlier)
     return ScanOutcome(Result.CHECKED_IN, registration, check_in)

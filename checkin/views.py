@@ -115,7 +115,12 @@ def scan(request, event):
         fields = _scan_request(request, event)
     except ValueError as error:
         return JsonResponse({"error": str(error)}, status=400)
-    outcome = services.check_in_scan(event=event, staff=request.user, **fields)
+    try:
+        outcome = services.check_in_scan(event=event, staff=request.user, **fields)
+    except services.NonceReused:
+        return JsonResponse(
+            {"error": _("This scan id was already used for another pass.")}, status=400
+        )
     return JsonResponse(answers.scan_answer(outcome=outcome, event=event))
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from checkin.models import CheckIn
-from checkin.services import Result, check_in_scan
+from checkin.services import NonceReused, Result, check_in_scan
 from registrations import services as registration_services
 from registrations.models import SessionChoice
 from registrations.pass_lifecycle import pass_renew, registration_pass_code
@@ -184,3 +184,22 @@ def test_entrance_and_session_door_are_separate_check_ins(participant, event, en
     assert scan(participant, entrance).result == Result.CHECKED_IN
     assert scan(participant, door, nonce="nonce-0002").result == Result.CHECKED_IN
     assert CheckIn.objects.count() == 2
+
+
+def test_scan_id_reused_for_another_pass_refused(participant, entrance, event):
+    other = RegistrationFactory(event=event, status="confirmed")
+    scan(participant, entrance, nonce="nonce-0001")
+
+    with pytest.raises(NonceReused):
+        scan(other, entrance, nonce="nonce-0001")
+    assert list(CheckIn.objects.values_list("registration", flat=True)) == [participant.pk]
+
+
+def test_scan_retried_after_the_pass_was_renewed_gives_the_same_answer(participant, entrance):
+    old_code = registration_pass_code(registration=participant)
+    first = scan(participant, entrance, code=old_code)
+    pass_renew(registration_id=participant.pk)
+
+    again = scan(participant, entrance, code=old_code)
+
+    assert (again.result, again.check_in) == (Result.CHECKED_IN, first.check_in)

@@ -241,3 +241,19 @@ def test_search_of_one_letter_finds_nothing(client, event, staff, participant):
     client.force_login(staff)
 
     assert client.get(url("search", event), {"q": "a"}).json() == {"results": []}
+
+
+def test_scan_id_reused_for_another_pass_is_a_bad_request(
+    client, event, staff, participant, entrance
+):
+    client.force_login(staff)
+    post_scan(client, event, **scan_data(participant, entrance))
+    other = RegistrationFactory(event=event, status="confirmed")
+
+    response = post_scan(client, event, **scan_data(other, entrance))
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {"error": "This scan id was already used for another pass."},
+    )
+    assert CheckIn.objects.count() == 1
