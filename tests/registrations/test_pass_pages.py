@@ -84,9 +84,7 @@ def test_pass_renew_refused_for_a_waitlisted_registration(client):
     registration.refresh_from_db()
     assert registration.pass_revocations.count() == 0
     page = parse(client.get(registration.get_absolute_url()))
-    assert page.one(cls="alert-danger").text == (
-        "Only a confirmed registration has a pass."
-    )
+    assert page.one(cls="alert-danger").text == ("Only a confirmed registration has a pass.")
 
 
 @pytest.mark.django_db
