@@ -12,6 +12,7 @@ from registrations import services as registration_services
 from registrations.pass_lifecycle import registration_pass_code
 from registrations.passes import pass_verify
 from tests.factories import CheckpointFactory, RegistrationFactory, UserFactory
+from tests.pages import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -257,3 +258,29 @@ def test_scan_id_reused_for_another_pass_is_a_bad_request(
         {"error": "This scan id was already used for another pass."},
     )
     assert CheckIn.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("language", "waiting", "queued"),
+    [
+        (
+            "es",
+            "%(count)s escaneos pendientes de envío",
+            "Pase válido: guardado en este dispositivo, se enviará al recuperar la conexión",
+        ),
+        (
+            "pt",
+            "%(count)s leituras à espera de envio",
+            "Passe válido: guardado neste dispositivo, será enviado quando houver ligação",
+        ),
+    ],
+)
+def test_page_gives_the_scanner_its_words_in_the_staff_language(
+    client, settings, event, staff, entrance, language, waiting, queued
+):
+    client.force_login(staff)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+
+    root = parse(client.get(url("check_in", event))).one(id_="check-in")
+
+    assert (root.attrs["data-waiting-many"], root.attrs["data-offline-queued"]) == (waiting, queued)
