@@ -39,7 +39,7 @@ DEVELOPMENT_PASS_SIGNING_KEY = (
     .rstrip(b"=")
     .decode()
 )
-PASS_SIGNING_KEY = os.environ.get("PASS_SIGNING_KEY", DEVELOPMENT_PASS_SIGNING_KEY)
+PASS_SIGNING_KEY = os.environ.get("PASS_SIGNING_KEY") or DEVELOPMENT_PASS_SIGNING_KEY
 # After a key rotation: the old public keys (base64url), whose passes are still accepted.
 PASS_RETIRED_PUBLIC_KEYS = env_list("PASS_RETIRED_PUBLIC_KEYS", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")

@@ -210,11 +210,7 @@ def main() -> int:
     parser.add_argument("--duration", type=int, default=30, help="seconds of scanning")
     options = parser.parse_args()
 
-    env = harness.production_env(
-        DATABASE,
-        PASS_SIGNING_KEY=base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode(),
-        CHECK_IN_RATE_PER_MINUTE="1000000",
-    )
+    env = harness.production_env(DATABASE, CHECK_IN_RATE_PER_MINUTE="1000000")
     harness.django_setup(env)
     harness.header(
         f"Check-in scans: {SCANNERS} scanners x {PER_SECOND}/s, gunicorn 2 workers, PostgreSQL"

@@ -1,6 +1,7 @@
 """Signed passes (registrations/passes.py) and their revocation (pass_lifecycle.py)."""
 
 import base64
+import io
 
 import pytest
 import zxingcpp
@@ -100,7 +101,7 @@ def test_pass_verify_refuses_a_forged_signature_with_a_known_key_id():
 
 def test_pass_png_decodes_to_the_code():
     code = pass_code(event_id=3, pass_id=new_pass_id())
-    image = Image.open(__import__("io").BytesIO(pass_png(code)))
+    image = Image.open(io.BytesIO(pass_png(code)))
     (result,) = zxingcpp.read_barcodes(image)
     assert result.text == code
     assert pass_verify(result.text).event_id == 3
