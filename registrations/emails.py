@@ -134,12 +134,12 @@ def message_email(*, message: Message, session: Session | None = None) -> EmailM
             render_to_string(f"emails/{message.kind}.html", context), "text/html"
         )
         invitation = _invitation(message, session)
-    if pass_image:
-        email.attach(QR_ATTACHMENT_NAME, pass_image, "image/png")
     if invitation:
         # Mail clients show an invitation from the text/calendar alternative (whose method=
         # must equal METHOD) and keep the attachment for others.
         method, content = invitation
         email.attach_alternative(content.decode(), f"text/calendar; method={method}")
         email.attach("invite.ics", content.decode(), f"text/calendar; method={method}")
+    if pass_image:
+        email.attach(QR_ATTACHMENT_NAME, pass_image, "image/png")
     return email

@@ -60,7 +60,7 @@ def test_checkpoint_clean_names_the_field():
         event=CheckpointFactory().event, name="Door", kind="session", session=session
     )
 
-    with pytest.raises(ValidationError) as error:
+    with translation.override("en"), pytest.raises(ValidationError) as error:
         checkpoint.clean()
 
     assert error.value.message_dict == {"session": ["This session belongs to another event."]}
