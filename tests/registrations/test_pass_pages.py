@@ -99,7 +99,12 @@ def test_pass_renew_needs_post(client):
 @pytest.mark.django_db
 @pytest.mark.parametrize("kind", ["confirmed", "promoted"])
 def test_place_email_carries_the_pass_as_png(kind):
-    registration = RegistrationFactory(status="confirmed", confirmed_at=timezone.now())
+    registration = RegistrationFactory(
+        status="confirmed",
+        confirmed_at=timezone.now(),
+        full_name="Ana Lucía Restrepo",
+        organisation="MinTIC",
+    )
 
     email = message_email(message=message_queue(registration=registration, kind=kind))
 
@@ -107,7 +112,11 @@ def test_place_email_carries_the_pass_as_png(kind):
         content for name, content, mimetype in email.attachments if name == QR_ATTACHMENT_NAME
     ]
     assert pass_verify(decoded(png)).pass_id == registration.pass_id
-    assert "Your pass is attached (a QR code)" in email.body
+    paragraph = email.body.split("Your pass is attached (a QR code): ", 1)[1].splitlines()
+    assert paragraph[:2] == [
+        "show it on your phone or on paper at the entrance. Keep it to yourself.",
+        f"Ana Lucía Restrepo · MinTIC · {registration.category} · In person",
+    ]
 
 
 @pytest.mark.django_db
