@@ -148,3 +148,33 @@ def test_scan_online_then_two_offline_uploaded_when_back(
     assert [(row.registration, row.checkpoint, row.staff) for row in rows] == [
         (registration, entrance, staff) for registration in participants
     ]
+
+
+def test_search_by_name_checks_in_and_a_second_time_says_when_and_by_whom(
+    live_server, page, event, participants, staff
+):
+    """Without a camera (the shared browser has none), staff find people by name."""
+    CheckpointFactory(event=event, name="Main entrance")
+    page.goto(f"{live_server.url}/events/{event.slug}/check-in/")
+    page.fill("#id_username", "door")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    expect(page.locator("#camera-error")).to_have_text(
+        "No camera available: search by name instead."
+    )
+
+    page.fill("#search-query", "bruno")
+    page.click("#search button[type=submit]")
+    expect(page.locator("#search-results li")).to_have_count(1)
+    page.click("#search-results li button")
+    expect(page.locator("#answer-title")).to_have_text("Checked in")
+    page.click("#search-results li button")
+
+    expect(page.locator("#answer-title")).to_have_text("Already checked in")
+    check_in = CheckIn.objects.get()
+    at = check_in.scanned_at.astimezone(event.tz).strftime("%H:%M")
+    expect(page.locator("#answer-detail")).to_have_text(
+        f"Checked in at {at} at “Main entrance” by Marta Gómez."
+    )
+    expect(page.locator("#answer")).to_have_class("answer mb-3 answer-warn")
+    assert check_in.registration == participants[1]
