@@ -2,6 +2,9 @@
 who was admitted where (read-only: admissions are made by scanning)."""
 
 from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from events.admin import EventZoneMixin
 from registrations.models import PassRevocation
@@ -11,12 +14,17 @@ from .models import CheckIn, Checkpoint
 
 @admin.register(Checkpoint)
 class CheckpointAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "session", "event", "position")
+    list_display = ("name", "kind", "session", "event", "position", "check_in_page")
     list_filter = ("event", "kind")
     list_select_related = ("event", "session")
     search_fields = ("name", "name_es", "name_pt", "session__title")
     autocomplete_fields = ("session",)
     fields = ("event", "name", "name_es", "name_pt", "kind", "session", "position")
+
+    @admin.display(description=_("check-in page"))
+    def check_in_page(self, checkpoint):
+        url = reverse("checkin:check_in", kwargs={"slug": checkpoint.event.slug})
+        return format_html('<a href="{}">{}</a>', url, _("Open"))
 
 
 @admin.register(CheckIn)

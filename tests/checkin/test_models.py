@@ -7,12 +7,14 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import IntegrityError
+from django.urls import reverse
 from django.utils import translation
 
 from checkin.demo import demo_checkpoints_load
 from checkin.models import Checkpoint
 from events.demo import demo_programme_load
 from tests.factories import CheckpointFactory, SessionFactory, UserFactory
+from tests.pages import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +86,16 @@ def test_demo_checkpoints_an_entrance_and_a_door_per_seated_session_loaded_twice
     assert [checkpoint.pk for checkpoint in demo_checkpoints_load()] == [c.pk for c in first]
     assert Checkpoint.objects.filter(event=event, kind="entrance").count() == 1
     assert Checkpoint.objects.filter(event=event, kind="session").count() == seated > 0
+
+
+def test_admin_checkpoints_link_to_the_check_in_page(client, organiser):
+    checkpoint = CheckpointFactory()
+    client.force_login(organiser)
+
+    page = parse(client.get(reverse("admin:checkin_checkpoint_changelist")))
+
+    link = page.one("td", cls="field-check_in_page").one("a")
+    assert (link.attrs["href"], link.text) == (
+        f"/events/{checkpoint.event.slug}/check-in/",
+        "Open",
+    )

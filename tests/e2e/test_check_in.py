@@ -18,7 +18,8 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from checkin.models import CheckIn
-from registrations.pass_lifecycle import registration_pass_png
+from registrations import services as registration_services
+from registrations.pass_lifecycle import registration_pass_code, registration_pass_png
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import CheckpointFactory, EventFactory, RegistrationFactory, UserFactory
 
@@ -178,3 +179,38 @@ def test_search_by_name_checks_in_and_a_second_time_says_when_and_by_whom(
     )
     expect(page.locator("#answer")).to_have_class("answer mb-3 answer-warn")
     assert check_in.registration == participants[1]
+
+
+def test_queued_scans_the_server_refuses_are_reported_not_lost(
+    live_server, page, event, participants, staff
+):
+    """Scans queued offline (here: left in the browser's storage by an earlier visit) are sent
+    when the page is back; one whose registration was cancelled meanwhile is listed."""
+    entrance = CheckpointFactory(event=event, name="Main entrance")
+    cancelled, valid = participants[0], participants[1]
+    queue = [
+        {
+            "code": registration_pass_code(registration=registration),
+            "checkpoint": entrance.pk,
+            "nonce": f"queued-scan-{n}",
+            "scanned_at": timezone.now().isoformat(),
+        }
+        for n, registration in enumerate((cancelled, valid))
+    ]
+    registration_services.registration_cancel(registration_id=cancelled.pk)
+    page.goto(f"{live_server.url}/events/{event.slug}/check-in/")
+    page.fill("#id_username", "door")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    page.evaluate(
+        "([key, queue]) => localStorage.setItem(key, JSON.stringify(queue))",
+        [f"check-in-queue-{event.pk}", queue],
+    )
+    page.reload()
+
+    expect(page.locator("#queue")).to_have_text("All scans sent")
+    expect(page.locator("#conflicts li")).to_have_count(1)
+    expect(page.locator("#conflicts li")).to_contain_text(
+        "Main entrance — Sent later, not admitted: Cancelled registration — Ana Lucía Restrepo"
+    )
+    assert [row.registration for row in CheckIn.objects.all()] == [valid]
