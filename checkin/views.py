@@ -73,6 +73,13 @@ def check_in(request, event):
 
 @require_GET
 @check_in_staff
+def worker(request, event):
+    """The page's service worker, served from the page's folder so that its scope covers it."""
+    return render(request, "checkin/worker.js", content_type="text/javascript")
+
+
+@require_GET
+@check_in_staff
 def scanner_keys(request, event):
     return JsonResponse(selectors.scanner_keys(event=event))
 

@@ -311,6 +311,25 @@
     }
   });
 
+  /* --- the page itself, offline ----------------------------------------------------------- */
+
+  async function keepThisPage() {
+    if (!("serviceWorker" in navigator)) {
+      return;
+    }
+    try {
+      await navigator.serviceWorker.register(text.workerUrl);
+      const registration = await navigator.serviceWorker.ready;
+      const files = performance
+        .getEntriesByType("resource")
+        .map((entry) => entry.name)
+        .filter((url) => new URL(url).pathname.startsWith("/static/"));
+      registration.active.postMessage({ keep: [location.pathname].concat(files) });
+    } catch (error) {
+      // No service worker (a private window, an insecure page): the page needs the network to open.
+    }
+  }
+
   window.addEventListener("online", () => {
     showConnection();
     refreshKeys().then(flush);
@@ -321,4 +340,5 @@
   saveQueue(queued());
   refreshKeys().then(flush);
   startCamera();
+  keepThisPage();
 })();

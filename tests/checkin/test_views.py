@@ -43,7 +43,7 @@ def test_page_sends_a_visitor_to_log_in(client, event):
     )
 
 
-@pytest.mark.parametrize("name", ["keys", "search"])
+@pytest.mark.parametrize("name", ["keys", "search", "worker"])
 def test_endpoints_refuse_a_visitor(client, event, name):
     assert client.get(url(name, event)).status_code == 403
 
@@ -54,7 +54,7 @@ def test_scan_refuses_a_visitor(client, event, participant, entrance):
     assert (response.status_code, CheckIn.objects.count()) == (403, 0)
 
 
-@pytest.mark.parametrize("name", ["check_in", "keys", "search"])
+@pytest.mark.parametrize("name", ["check_in", "keys", "search", "worker"])
 def test_pages_refuse_staff_without_the_check_in_permission(client, event, name):
     client.force_login(UserFactory(is_staff=True))
 
@@ -284,3 +284,15 @@ def test_page_gives_the_scanner_its_words_in_the_staff_language(
     root = parse(client.get(url("check_in", event))).one(id_="check-in")
 
     assert (root.attrs["data-waiting-many"], root.attrs["data-offline-queued"]) == (waiting, queued)
+
+
+def test_worker_is_javascript_from_the_page_folder(client, event, staff):
+    client.force_login(staff)
+
+    response = client.get(url("worker", event))
+
+    assert (response["Content-Type"], response["Cache-Control"]) == (
+        "text/javascript",
+        "private, no-store",
+    )
+    assert url("worker", event).rsplit("/", 1)[0] + "/" == url("check_in", event)

@@ -214,3 +214,42 @@ def test_queued_scans_the_server_refuses_are_reported_not_lost(
         "Main entrance — Sent later, not admitted: Cancelled registration — Ana Lucía Restrepo"
     )
     assert [row.registration for row in CheckIn.objects.all()] == [valid]
+
+
+def test_page_opens_again_offline_with_its_queue(live_server, page, event, participants, staff):
+    """A phone reloads the tab without a connection: the page comes from its service worker's
+    copy, with its queue, and sends the queue once back online."""
+    entrance = CheckpointFactory(event=event, name="Main entrance")
+    page.goto(f"{live_server.url}/events/{event.slug}/check-in/")
+    page.fill("#id_username", "door")
+    page.fill("#id_password", PASSWORD)
+    page.click("input[type=submit]")
+    # The service worker has kept the page (its cache is filled asynchronously).
+    kept = "() => caches.match(location.pathname, {ignoreVary: true}).then((r) => r !== undefined)"
+    for _ in range(100):
+        if page.evaluate(kept):
+            break
+        page.wait_for_timeout(200)
+    assert page.evaluate(kept)
+    # A scan queued before the tab was put to sleep.
+    page.evaluate(
+        "([key, scan]) => localStorage.setItem(key, JSON.stringify([scan]))",
+        [
+            f"check-in-queue-{event.pk}",
+            {
+                "code": registration_pass_code(registration=participants[2]),
+                "checkpoint": entrance.pk,
+                "nonce": "offline-after-reload",
+                "scanned_at": timezone.now().isoformat(),
+            },
+        ],
+    )
+
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.locator("#connection")).to_have_text("Offline: passes are verified on this device")
+    expect(page.locator("#queue")).to_have_text("1 scan waiting to be sent")
+    page.context.set_offline(False)
+
+    expect(page.locator("#queue")).to_have_text("All scans sent", timeout=40_000)
+    assert [row.registration for row in CheckIn.objects.all()] == [participants[2]]
