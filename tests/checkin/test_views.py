@@ -4,7 +4,9 @@ import json
 from datetime import datetime
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from checkin.models import CheckIn
@@ -296,3 +298,25 @@ def test_worker_is_javascript_from_the_page_folder(client, event, staff):
         "private, no-store",
     )
     assert url("worker", event).rsplit("/", 1)[0] + "/" == url("check_in", event)
+
+
+def test_scan_queries_do_not_grow_with_the_check_ins(client, event, staff, entrance):
+    """The check-in bench's figures hold for any crowd: the same queries for the first scan
+    and after fifty."""
+    client.force_login(staff)
+    registrations = RegistrationFactory.create_batch(52, event=event, status="confirmed")
+
+    def queries(registration, nonce) -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert (
+                post_scan(client, event, **scan_data(registration, entrance, nonce)).json()[
+                    "result"
+                ]
+                == "checked_in"
+            )
+        return len(context.captured_queries)
+
+    first = queries(registrations[0], "nonce-first")
+    for n, registration in enumerate(registrations[1:51]):
+        post_scan(client, event, **scan_data(registration, entrance, f"nonce-crowd-{n}"))
+    assert queries(registrations[51], "nonce-last") == first
