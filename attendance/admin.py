@@ -84,9 +84,9 @@ class BadgesRegistrationAdmin(RegistrationAdmin):
             "form": form,
             "count": count,
             "skipped": queryset.count() - count,
-            "selected": []
-            if request.POST.get("select_across") == "1"
-            else request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+            # With "select all", the changelist still posts the page's boxes; the filters are
+            # in the URL the page posts back to.
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
             "select_across": request.POST.get("select_across", "0"),
             "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
         }

@@ -93,10 +93,14 @@ def event_attendance(*, event: Event) -> Attendance:
     }
     confirmed = Q(registrations__event=event, registrations__status=Registration.Status.CONFIRMED)
     attended = Q(registrations__event=event, registrations__check_ins__isnull=False)
-    categories = StakeholderCategory.objects.annotate(
-        confirmed=Count("registrations", filter=confirmed, distinct=True),
-        attended=Count("registrations", filter=attended, distinct=True),
-    ).filter(Q(confirmed__gt=0) | Q(attended__gt=0))
+    categories = (
+        StakeholderCategory.objects.annotate(
+            confirmed=Count("registrations", filter=confirmed, distinct=True),
+            attended=Count("registrations", filter=attended, distinct=True),
+        )
+        .filter(Q(confirmed__gt=0) | Q(attended__gt=0))
+        .order_by("position", "name")
+    )
     sessions = (
         Session.objects.filter(event=event)
         .annotate(checked_in=Count("check_ins__registration", distinct=True))
