@@ -98,10 +98,10 @@ class AttendanceEventAdmin(RegistrationsEventAdmin):
 
     list_display = (*RegistrationsEventAdmin.list_display, "attendance_link")
 
-    @admin.display(description=_("attendance"))
+    @admin.display(description=_("attendance report"))
     def attendance_link(self, obj):
         url = reverse("admin:events_event_attendance", args=[obj.pk])
-        return format_html('<a href="{}">{}</a>', url, _("Attendance"))
+        return format_html('<a href="{}">{}</a>', url, _("Report"))
 
     def get_urls(self):
         view = self.admin_site.admin_view(self.attendance_view)

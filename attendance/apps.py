@@ -4,4 +4,4 @@ from django.utils.translation import gettext_lazy as _
 
 class AttendanceConfig(AppConfig):
     name = "attendance"
-    verbose_name = _("Attendance")
+    verbose_name = _("Badges and certificates")
