@@ -48,8 +48,8 @@ def certificate_url(registration) -> str:
                 "Check this certificate at:"]),
         ("es", ["Certificado de asistencia", "Se certifica que", "asistió a", "los días {days}.",
                 "Compruebe este certificado en:"]),
-        ("pt", ["Certificado de participação", "Certificamos que", "participou de", "nos dias {days}.",
-                "Verifique este certificado em:"]),
+        ("pt", ["Certificado de participação", "Certificamos que", "participou de",
+                "nos dias {days}.", "Verifique este certificado em:"]),
     ],
 )  # fmt: skip
 def test_certificate_in_the_participants_language_names_the_days(client, attendee, language, lines):
