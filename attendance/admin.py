@@ -49,9 +49,10 @@ class BadgesRegistrationAdmin(RegistrationAdmin):
 
     @admin.action(description=_("Print badges"), permissions=["view"])
     def print_badges(self, request, queryset):
-        registrations = queryset.filter(status=Registration.Status.CONFIRMED).select_related(
-            "category", "event"
-        )
+        # Badges are worn at the venue: online participants have a pass but no badge.
+        registrations = queryset.filter(
+            status=Registration.Status.CONFIRMED, mode=Registration.Mode.IN_PERSON
+        ).select_related("category", "event")
         form = BadgesForm(request.POST if "layout" in request.POST else None)
         if form.is_valid():
             ordered = registrations.order_by(
@@ -73,7 +74,7 @@ class BadgesRegistrationAdmin(RegistrationAdmin):
         if not count:
             self.message_user(
                 request,
-                _("No confirmed registration is selected: only they have a pass."),
+                _("No registration confirmed in person is selected: only they get a badge."),
                 messages.WARNING,
             )
             return None

@@ -38,16 +38,24 @@ def registrations(past_event, government):
     ]
 
 
-def test_print_badges_asks_for_the_paper_then_gives_the_pdf(client, organiser, registrations):
+def test_print_badges_asks_for_the_paper_then_gives_the_pdf(
+    client, organiser, registrations, past_event, government
+):
+    online = RegistrationFactory(
+        event=past_event, status="confirmed", mode="online", full_name="Olga", category=government
+    )
     client.force_login(organiser)
-    selected = {"action": "print_badges", ACTION_CHECKBOX_NAME: [r.pk for r in registrations]}
+    selected = {
+        "action": "print_badges",
+        ACTION_CHECKBOX_NAME: [r.pk for r in [*registrations, online]],
+    }
 
     page = client.post(CHANGELIST, selected)
 
     assert page.templates[0].name == "admin/attendance/print_badges.html"
     assert parse(page).one("p", id="badge-count").text == (
-        "3 badges will be printed, sorted by category and name. One selected registration is not "
-        "confirmed: it has no pass, so no badge."
+        "3 badges will be printed, sorted by category and name. 2 selected registrations are not "
+        "confirmed in person: no badge for them."
     )
 
     response = client.post(CHANGELIST, {**selected, "layout": "a6", "language": "en"})
@@ -100,7 +108,7 @@ def test_print_badges_with_no_confirmed_registration_says_so(client, organiser, 
     )
 
     assert [str(m) for m in response.context["messages"]] == [
-        "No confirmed registration is selected: only they have a pass."
+        "No registration confirmed in person is selected: only they get a badge."
     ]
 
 
