@@ -3,7 +3,6 @@
 import secrets
 
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from registrations.models import Registration
@@ -38,6 +37,3 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return self.code
-
-    def get_absolute_url(self) -> str:
-        return reverse("attendance:verify", kwargs={"code": self.code})
