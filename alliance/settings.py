@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "events",
     "registrations",
     "checkin",
+    "attendance",
 ]
 
 MIDDLEWARE = [

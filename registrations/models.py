@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -33,6 +34,16 @@ class StakeholderCategory(models.Model):
         blank=True,
         help_text=_(
             "Most in-person places this group may take at one event. Empty means no quota."
+        ),
+    )
+    badge_colour = models.CharField(
+        _("badge colour"),
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1a2b3c."))],
+        help_text=_(
+            "The band printed on this group's badges, with its name. Empty: a colour of the "
+            "badge palette, by position."
         ),
     )
 
@@ -212,6 +223,7 @@ class Message(models.Model):
         SESSION_CANCEL = "session_cancel", _("Session invitation cancelled")
         EVENT_REMINDER = "event_reminder", _("Reminder: the event starts tomorrow")
         SESSION_REMINDER = "session_reminder", _("Reminder: a session starts soon")
+        CERTIFICATE = "certificate", _("Certificate of attendance")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")
