@@ -10,6 +10,8 @@ urlpatterns = [
     path("sw.js", service_worker, name="service_worker"),
     path("api/v1/", include("events.api.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("", include("attendance.urls")),
     path("", include("events.urls")),
     path("", include("registrations.urls")),
+    path("", include("checkin.urls")),
 ]
