@@ -88,6 +88,7 @@ class _SessionVevents:
         self.place = [event.venue, event.city]
         self.speakers_label = _("Speakers: %(names)s")
         self.theme_label = _("Theme: %(name)s")
+        self.language_label = _("Language: %(languages)s")
 
     def __call__(self, session: Session, stamp: datetime | None = None) -> icalendar.Event:
         """A session's VEVENT."""
@@ -103,6 +104,7 @@ class _SessionVevents:
                 _livestream_line(
                     session, registered=self.registered, at=self.at, tz=tz, watch_url=self.watch_url
                 ),
+                self.language_label % {"languages": session.languages_label},
                 url,
             )
             if part

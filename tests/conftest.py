@@ -29,6 +29,18 @@ def organiser(db):
 
 
 @pytest.fixture(autouse=True)
+def _english_to_start():
+    """Each test starts in the default language: a request of the test before may have left
+    another active in this thread, and translated fields are written in the active language
+    (`Session(title=…)` fills title_es under Spanish)."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters and cached pages live in the cache: each test starts empty."""
     from django.core.cache import cache
