@@ -240,6 +240,7 @@ class Session(models.Model):
         max_length=8,
         choices=Language,
         blank=True,
+        default=list,
         help_text=_("Languages into which the session is interpreted, if any."),
     )
     capacity = models.PositiveIntegerField(

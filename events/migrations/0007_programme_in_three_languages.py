@@ -121,7 +121,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='session',
             name='interpretation',
-            field=multiselectfield.db.fields.MultiSelectField(blank=True, choices=[('en', 'English'), ('es', 'Spanish'), ('pt', 'Portuguese')], help_text='Languages into which the session is interpreted, if any.', max_length=8, verbose_name='interpreted into'),
+            field=multiselectfield.db.fields.MultiSelectField(blank=True, default=list, choices=[('en', 'English'), ('es', 'Spanish'), ('pt', 'Portuguese')], help_text='Languages into which the session is interpreted, if any.', max_length=8, verbose_name='interpreted into'),
         ),
         migrations.AddField(
             model_name='session',

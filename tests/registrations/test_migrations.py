@@ -5,20 +5,33 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from registrations.models import Registration, new_token
-from tests.factories import CategoryFactory, EventFactory
+from registrations.models import Registration, StakeholderCategory, new_token
+from tests.factories import EventFactory
 
 BEFORE = [("registrations", "0007_protect_invited_sessions")]
 AFTER = [("registrations", "0008_normalise_emails")]
 
 
+@pytest.fixture
+def latest_schema_after():
+    """Each test here migrates back and forth: the tests after it need the latest schema."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_schema_after")
 def test_0008_normalises_stored_addresses_without_merging_active_registrations():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
     old = executor.loader.project_state(BEFORE).apps.get_model("registrations", "Registration")
     event, other = EventFactory(), EventFactory()
-    category = CategoryFactory()
+    category = (
+        executor.loader.project_state(BEFORE)
+        .apps.get_model("registrations", "StakeholderCategory")
+        .objects.create(name="Government", slug="government")
+    )
 
     def row(email, status="confirmed", on=event):
         return old.objects.create(
@@ -54,4 +67,44 @@ def test_0008_normalises_stored_addresses_without_merging_active_registrations()
         "other event": "admin@example.com",
         "idn": "user@xn--bcher-kva.de",
         "unencodable": "a@\u202eevil.com",
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_schema_after")
+def test_0010_categories_keep_their_names_portuguese_becomes_brazilian():
+    before = [("registrations", "0009_retention")]
+    after = [("registrations", "0010_categories_translated_brazilian_portuguese")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    state = executor.loader.project_state(before).apps
+    category = state.get_model("registrations", "StakeholderCategory").objects.create(
+        name="Civil society", name_es="Sociedad civil", name_pt="Sociedade civil", slug="civil"
+    )
+    event = EventFactory()
+    tokens = {language: new_token() for language in ("en", "es", "pt")}
+    for language, token in tokens.items():
+        state.get_model("registrations", "Registration").objects.create(
+            event_id=event.pk,
+            category_id=category.pk,
+            email=f"{language}@example.org",
+            full_name="Ana",
+            organisation="Ministry",
+            country="BR",
+            language=language,
+            time_zone="America/Sao_Paulo",
+            privacy_consent_at=timezone.now(),
+            privacy_notice_version="2023-11",
+            token=token,
+        )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    names = StakeholderCategory.objects.values_list("name_en", "name_es", "name_pt_br").get()
+    languages = dict(Registration.objects.values_list("token", "language"))
+    assert names == ("Civil society", "Sociedad civil", "Sociedade civil")
+    assert {language: languages[token] for language, token in tokens.items()} == {
+        "en": "en",
+        "es": "es",
+        "pt": "pt-br",
     }
