@@ -6,8 +6,23 @@ from django.db import migrations, models
 from django.db.models import F
 
 
+# The seeded names (0002) in European Portuguese, in Brazilian wording where it differs; a
+# name an organiser has changed since is kept.
+BRAZILIAN = {
+    "Instituições da UE e Team Europe (Estados-Membros, agências de desenvolvimento, "
+    "instituições financeiras europeias)": "Instituições da UE e Team Europe (Estados-membros, "
+    "agências de desenvolvimento, instituições financeiras europeias)",
+    "Sociedade civil e ONG": "Sociedade civil e ONGs",
+    "Academia e redes de investigação": "Academia e redes de pesquisa",
+    "Comunicação social": "Imprensa",
+}
+
+
 def forwards(apps, schema_editor):
-    apps.get_model("registrations", "StakeholderCategory").objects.update(name_en=F("name"))
+    categories = apps.get_model("registrations", "StakeholderCategory").objects
+    categories.update(name_en=F("name"))
+    for european, brazilian in BRAZILIAN.items():
+        categories.filter(name_pt_br=european).update(name_pt_br=brazilian)
     apps.get_model("registrations", "Registration").objects.filter(language="pt").update(
         language="pt-br"
     )

@@ -30,7 +30,7 @@ def test_0008_normalises_stored_addresses_without_merging_active_registrations()
     category = (
         executor.loader.project_state(BEFORE)
         .apps.get_model("registrations", "StakeholderCategory")
-        .objects.create(name="Government", slug="government")
+        .objects.create(name="Government", slug="government-0008")
     )
 
     def row(email, status="confirmed", on=event):
@@ -78,9 +78,11 @@ def test_0010_categories_keep_their_names_portuguese_becomes_brazilian():
     executor = MigrationExecutor(connection)
     executor.migrate(before)
     state = executor.loader.project_state(before).apps
-    category = state.get_model("registrations", "StakeholderCategory").objects.create(
+    categories = state.get_model("registrations", "StakeholderCategory").objects
+    category = categories.create(
         name="Civil society", name_es="Sociedad civil", name_pt="Sociedade civil", slug="civil"
     )
+    categories.create(name="Media", name_pt="Comunicação social", slug="media-ep")
     event = EventFactory()
     tokens = {language: new_token() for language in ("en", "es", "pt")}
     for language, token in tokens.items():
@@ -100,9 +102,16 @@ def test_0010_categories_keep_their_names_portuguese_becomes_brazilian():
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
     executor.migrate(after)
-    names = StakeholderCategory.objects.values_list("name_en", "name_es", "name_pt_br").get()
+    names = list(
+        StakeholderCategory.objects.filter(slug__in=["civil", "media-ep"])
+        .order_by("slug")
+        .values_list("name_en", "name_es", "name_pt_br")
+    )
     languages = dict(Registration.objects.values_list("token", "language"))
-    assert names == ("Civil society", "Sociedad civil", "Sociedade civil")
+    assert names == [
+        ("Civil society", "Sociedad civil", "Sociedade civil"),
+        ("Media", "", "Imprensa"),  # the seeded European wording, in Brazilian wording
+    ]
     assert {language: languages[token] for language, token in tokens.items()} == {
         "en": "en",
         "es": "es",
