@@ -181,6 +181,25 @@ SESSION_TRANSLATIONS = {
     "Closing plenary: towards the EU–CELAC Summit 2025": ("Plenaria de clausura: hacia la Cumbre UE–CELAC 2025", "Plenária de encerramento: rumo à Cúpula UE–CELAC 2025", "en", ["es", "pt"]),
 }
 
+AFFILIATION_TRANSLATIONS = {  # English: (Spanish, Portuguese)
+    "Ministry of ICT (sample)": ("Ministerio de Tecnologías de la Información y las Comunicaciones (ejemplo)", "Ministério das Tecnologias da Informação e Comunicações (exemplo)"),
+    "European Commission, DG INTPA (sample)": ("Comisión Europea, DG INTPA (ejemplo)", "Comissão Europeia, DG INTPA (exemplo)"),
+    "AECID (sample)": ("AECID (ejemplo)", "AECID (exemplo)"),
+    "Digital government agency (sample)": ("Agencia de gobierno digital (ejemplo)", "Agência de governo digital (exemplo)"),
+    "Regional data protection network (sample)": ("Red regional de protección de datos (ejemplo)", "Rede regional de proteção de dados (exemplo)"),
+    "EU cybersecurity agency (sample)": ("Agencia de ciberseguridad de la UE (ejemplo)", "Agência de cibersegurança da UE (exemplo)"),
+    "National CSIRT (sample)": ("CSIRT nacional (ejemplo)", "CSIRT nacional (exemplo)"),
+    "Caribbean telecoms regulator (sample)": ("Regulador de telecomunicaciones del Caribe (ejemplo)", "Órgão regulador de telecomunicações do Caribe (exemplo)"),
+    "European investment bank (sample)": ("Banco europeo de inversiones (ejemplo)", "Banco europeu de investimento (exemplo)"),
+    "University research network (sample)": ("Red universitaria de investigación (ejemplo)", "Rede universitária de pesquisa (exemplo)"),
+    "Civil society digital rights group (sample)": ("Organización de la sociedad civil por los derechos digitales (ejemplo)", "Organização da sociedade civil pelos direitos digitais (exemplo)"),
+    "Digital4Development Hub (sample)": ("Digital4Development Hub (ejemplo)", "Digital4Development Hub (exemplo)"),
+    "Ministry of Digital Transformation (sample)": ("Ministerio de Transformación Digital (ejemplo)", "Ministério da Transformação Digital (exemplo)"),
+    "AI research institute (sample)": ("Instituto de investigación en IA (ejemplo)", "Instituto de pesquisa em IA (exemplo)"),
+    "Tech start-up association (sample)": ("Asociación de empresas emergentes tecnológicas (ejemplo)", "Associação de startups de tecnologia (exemplo)"),
+    "Earth observation programme (sample)": ("Programa de observación de la Tierra (ejemplo)", "Programa de observação da Terra (exemplo)"),
+}
+
 COUNTRY_TRANSLATIONS = {  # English: (Spanish, Portuguese)
     "Colombia": ("Colombia", "Colômbia"), "Belgium": ("Bélgica", "Bélgica"), "Spain": ("España", "Espanha"),
     "Brazil": ("Brasil", "Brasil"), "Uruguay": ("Uruguay", "Uruguai"), "France": ("Francia", "França"),
@@ -217,6 +236,21 @@ def _in_languages(field: str, english: str, spanish: str | None, portuguese: str
     if portuguese is not None:
         values[f"{field}_pt_br"] = portuguese
     return values
+
+
+def _speaker_texts(name: str, affiliation: str, country: str) -> dict:
+    """A speaker's affiliation, country and (made-up) bio in the three languages."""
+    spanish, portuguese = AFFILIATION_TRANSLATIONS[affiliation]
+    return {
+        **_in_languages("affiliation", affiliation, spanish, portuguese),
+        **_in_languages("country", country, *COUNTRY_TRANSLATIONS[country]),
+        **_in_languages(
+            "bio",
+            f"{name} works at {affiliation.removesuffix(' (sample)')}. Sample speaker.",
+            f"{name} trabaja en {spanish.removesuffix(' (ejemplo)')}. Ponente de ejemplo.",
+            f"{name} trabalha em {portuguese.removesuffix(' (exemplo)')}. Palestrante de exemplo.",
+        ),
+    }
 
 
 def _upsert(model, lookup: dict, values: dict):
@@ -293,13 +327,7 @@ def _load(starts_in: timedelta | None) -> Event:
         _upsert(
             Speaker,
             {"slug": slugify(name)},
-            {
-                "name": name,
-                "affiliation_en": affiliation,
-                **_in_languages("country", country, *COUNTRY_TRANSLATIONS[country]),
-                "bio_en": f"{name} works at {affiliation.removesuffix(' (sample)')}. "
-                "Sample speaker.",
-            },
+            {"name": name, **_speaker_texts(name, affiliation, country)},
         )
         for name, affiliation, country in SPEAKERS
     ]
