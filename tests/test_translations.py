@@ -12,7 +12,7 @@ from django.utils import translation
 
 from registrations.emails import message_email
 from registrations.outbox import message_queue
-from tests.factories import EventFactory, RegistrationFactory
+from tests.factories import EventFactory, RegistrationFactory, SessionFactory
 from tests.pages import parse
 
 LANGUAGES = ("es", "pt_BR")  # catalogue folders: locale/<name>/LC_MESSAGES
@@ -243,3 +243,31 @@ def test_back_office_in_organisers_language(client, organiser, language, flashed
         follow=True,
     )
     assert [str(message) for message in response.context["messages"]] == flashed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "when"),
+    [
+        ("pt-br", "quarta-feira 27 de novembro de 2030, 09:00–10:00 (America/Bogota)"),
+        ("es", "miércoles 27 de noviembre de 2030, 09:00–10:00 (America/Bogota)"),
+        ("en", "Wednesday 27 November 2030, 09:00–10:00 (America/Bogota)"),
+    ],
+)
+def test_dates_in_brazilian_portuguese_not_capitalised(client, language, when):
+    """Django's own pt_BR catalogue capitalises months and weekdays ("Novembro"), which
+    Brazilian Portuguese does not: locale/pt_BR overrides them."""
+    session = SessionFactory()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = parse(client.get(session.get_absolute_url()).content.decode())
+    assert page.one("dd", id_="session-when").text == when
+
+
+def test_short_dates_in_brazilian_portuguese_not_capitalised():
+    from datetime import datetime
+
+    from django.utils import formats
+
+    with translation.override("pt-br"):
+        short = formats.date_format(datetime(2030, 11, 27, 18), "SHORT_DATETIME_FORMAT")
+    assert short == "qua 27 de nov 18:00"

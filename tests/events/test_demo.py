@@ -190,7 +190,8 @@ def translated_coverage() -> dict[str, dict[str, str]]:
             rows = list(model.objects.values(f"{field}_en", f"{field}_es", f"{field}_pt_br"))
             entered = [row for row in rows if row[f"{field}_en"]]
             coverage[f"{model.__name__}.{field}"] = {
-                language: f"{sum(1 for row in entered if row[f'{field}_{language}'])}/{len(entered)}"
+                language: f"{len([row for row in entered if row[f'{field}_{language}']])}"
+                f"/{len(entered)}"
                 for language in ("es", "pt_br")
             }
     return coverage

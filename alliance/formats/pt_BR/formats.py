@@ -2,7 +2,7 @@ from django.utils.translation import gettext_noop
 
 DATE_FORMAT = r"j \d\e F \d\e Y"
 MONTH_DAY_FORMAT = r"j \d\e F"
-SHORT_DATETIME_FORMAT = r"D j \d\e M H:i"
+SHORT_DATETIME_FORMAT = r"D j \d\e b H:i"  # b: "nov", where M would give "Nov"
 
 # In Brazilian Portuguese, names of months and weekdays are not capitalised ("27 de novembro",
 # "segunda-feira"), whereas Django's own catalogue has "Novembro" and "Segunda-feira": the
