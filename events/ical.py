@@ -16,6 +16,7 @@ import icalendar
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .languages import foreign_language
 from .models import Event, Session
 
 PRODID = "-//Alliance Days//Programme//EN"
@@ -127,6 +128,9 @@ class _SessionVevents:
             "url": url,
         }.items():
             vevent.add(name, value)
+        # A title not (yet) translated into the calendar's language says which one it is in.
+        if title_language := foreign_language(session, "title"):
+            vevent["summary"].params["LANGUAGE"] = title_language
         return vevent
 
 

@@ -274,6 +274,16 @@ def test_feed_in_the_language_asked_without_cookie(client, programme):
     assert summaries(feed(client))[0] == "Data flows"
 
 
+def test_feed_untranslated_title_says_its_language(client, programme):
+    vevents = ical_checked(feed(client, "?lang=pt-br").content).walk("VEVENT")
+    assert [(str(v["SUMMARY"]), v["SUMMARY"].params.get("LANGUAGE")) for v in vevents] == [
+        ("Fluxos de dados", None),
+        ("Cyber resilience", "en"),
+        ("Identidade digital", None),
+        ("Open data", "en"),
+    ]
+
+
 def test_feed_lang_wins_over_cookie(client, programme):
     assert summaries(feed(in_language(client, "pt-br"), "?lang=es"))[0] == "Flujos de datos"
 
