@@ -1,4 +1,5 @@
-"""Which language the programme's translated text is shown in.
+"""Languages: which one the programme's translated text is shown in, and the site's language
+for a code a visitor sent.
 
 django-modeltranslation (events/translation.py) answers `session.title` in the active language,
 or in the first fallback language that has it. Text in another language than the page's must

@@ -346,3 +346,13 @@ def test_unknown_session_language_in_admin_is_refused(organiser, client, program
     assert response.status_code == 200
     assert list(response.context["adminform"].form.errors) == ["interpretation"]
     assert Session.objects.get(pk=session.pk).interpretation == []
+
+
+def test_fallback_text_escaped_inside_its_lang_element(client):
+    session = SessionFactory(title_en='<script>alert("x")</script>', abstract_en="a < b & c")
+    html = in_language(client, "es").get(session.get_absolute_url()).content.decode()
+    assert '<h1 class="h2" lang="en">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;</h1>' in (
+        html
+    )
+    assert "<script>alert" not in html
+    assert '<div lang="en"><p>a &lt; b &amp; c</p></div>' in html
