@@ -356,3 +356,16 @@ def test_fallback_text_escaped_inside_its_lang_element(client):
     )
     assert "<script>alert" not in html
     assert '<div lang="en"><p>a &lt; b &amp; c</p></div>' in html
+
+
+def test_event_name_in_navigation_and_list_falls_back_marked(client):
+    EventFactory(slug="days", name_en="Alliance Days", name_es="Jornadas de la Alianza")
+    EventFactory(slug="summit", name_en="Summit")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "es"
+    listed = parse(client.get("/")).one("main").select("h2")
+    nav = parse(client.get("/events/summit/programme/")).one("ul", cls="navbar-nav").select("a")[0]
+    assert sorted((h2.text, h2.one("a").attrs.get("lang")) for h2 in listed) == [
+        ("Jornadas de la Alianza", None),
+        ("Summit", "en"),
+    ]
+    assert (nav.text, nav.attrs.get("lang")) == ("Summit", "en")

@@ -151,3 +151,16 @@ def test_stakeholder_categories_in_the_visitors_language(client, event):
         ],
         "pt-br": ["Academia e redes de pesquisa", "Imprensa", "Think tanks"],
     }
+
+
+def test_manage_page_in_participants_language_fallback_marked(client, event, sessions):
+    registration = participant(event, "pt-br")
+    page = parse(client.get(registration.get_absolute_url()))
+    titles = {
+        session.pk: page.one("li", id_=f"session-{session.pk}").select("a")[0]
+        for session in sessions
+    }
+    assert [(a.text, a.attrs.get("lang")) for a in titles.values()] == [
+        ("Fluxos de dados", None),
+        ("Open data", "en"),
+    ]
