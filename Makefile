@@ -52,7 +52,7 @@ bench: $(VENV)/.installed
 	status=0; for script in bench/*.py; do $(PY) $$script || status=1; done; exit $$status
 
 messages: $(VENV)/.installed
-	$(PY) manage.py makemessages -l es -l pt --no-obsolete -e html,txt,py,subject
+	$(PY) manage.py makemessages -l es -l pt_BR --no-obsolete -e html,txt,py,subject
 	$(PY) manage.py compilemessages
 
 clean:

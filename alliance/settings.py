@@ -47,6 +47,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    "modeltranslation",  # before the admin, which it extends
     "alliance.apps.AllianceAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -145,8 +146,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("pt", _("Portuguese"))]
+# Brazilian Portuguese: most Portuguese speakers at an EU-LAC event are Brazilian. A visitor
+# still holding the former "pt" (cookie, ?language=, Accept-Language) gets it too.
+LANGUAGES = [("en", _("English")), ("es", _("Spanish")), ("pt-br", _("Portuguese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# The programme's own text (django-modeltranslation, events/translation.py): organisers enter
+# it in every language; what is missing in the reader's shows in the first language that has
+# it, English first (what the programme held before it was translatable).
+MODELTRANSLATION_DEFAULT_LANGUAGE = "en"
+MODELTRANSLATION_FALLBACK_LANGUAGES = ("en", "es", "pt-br")
+MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"  # slugs come from the English name
 FORMAT_MODULE_PATH = ["alliance.formats"]
 TIME_ZONE = "UTC"
 USE_I18N = True

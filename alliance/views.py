@@ -3,6 +3,8 @@ from django.http import Http404, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
+from events.languages import site_language
+
 
 @require_GET
 def set_language(request):
@@ -11,9 +13,10 @@ def set_language(request):
     A link on every page rather than Django's POST form, whose CSRF token made each page
     different for each visitor and so uncacheable. A page elsewhere could switch a visitor's
     language through this link, which is all it can do: the cookie holds nothing else."""
-    language = request.GET.get("language", "")
-    if language not in dict(settings.LANGUAGES):
-        raise Http404("No such language")
+    try:
+        language = site_language(request.GET.get("language", ""))
+    except LookupError:
+        raise Http404("No such language") from None
     next_url = request.GET.get("next", "/")
     if not url_has_allowed_host_and_scheme(
         next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -9,6 +9,8 @@ from django.template.response import SimpleTemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.utils import get_translation_fields
 
 from . import services
 from .models import TIME_ZONE_CHOICES, Event, Room, Session, Speaker, Theme
@@ -16,7 +18,7 @@ from .models import TIME_ZONE_CHOICES, Event, Room, Session, Speaker, Theme
 TIME_ZONE_NAMES = {name for name, _label in TIME_ZONE_CHOICES}
 
 
-class SessionInline(admin.TabularInline):
+class SessionInline(TranslationTabularInline):
     model = Session
     extra = 0
     fields = ("title", "theme", "format", "room", "starts_at", "ends_at", "status")
@@ -74,8 +76,9 @@ def event_zone_of(event_id) -> str | None:
     return Event.objects.filter(pk=int(event_id)).values_list("time_zone", flat=True).first()
 
 
-class ProgrammeAdmin(admin.ModelAdmin):
-    """Saves only what the organiser changed (nothing when nothing did)."""
+class ProgrammeAdmin(TranslationAdmin):
+    """Saves only what the organiser changed (nothing when nothing did). Text fields are shown
+    once per language (django-modeltranslation, events/translation.py)."""
 
     def save_model(self, request, obj, form, change):
         services.programme_save(record=obj, changed_fields=form.changed_data)
@@ -85,7 +88,7 @@ class ProgrammeAdmin(admin.ModelAdmin):
 class EventAdmin(EventZoneMixin, ProgrammeAdmin):
     list_display = ("name", "city", "start_date", "end_date", "time_zone", "published")
     list_filter = ("published",)
-    search_fields = ("name", "city", "venue")
+    search_fields = (*get_translation_fields("name"), "city", "venue")
     prepopulated_fields = {"slug": ("name",)}
     date_hierarchy = "start_date"
     inlines = (SessionInline,)
@@ -148,7 +151,7 @@ class EventAdmin(EventZoneMixin, ProgrammeAdmin):
 class ThemeAdmin(ProgrammeAdmin):
     list_display = ("name", "slug", "colour", "position")
     list_editable = ("position",)
-    search_fields = ("name",)
+    search_fields = get_translation_fields("name")
     prepopulated_fields = {"slug": ("name",)}
 
 
@@ -156,7 +159,7 @@ class ThemeAdmin(ProgrammeAdmin):
 class RoomAdmin(ProgrammeAdmin):
     list_display = ("name", "venue", "floor", "capacity")
     list_filter = ("venue",)
-    search_fields = ("name", "venue")
+    search_fields = (*get_translation_fields("name"), "venue")
 
 
 @admin.register(Speaker)
@@ -194,7 +197,7 @@ class DayFilter(admin.SimpleListFilter):
 
 
 @admin.register(Session)
-class SessionAdmin(EventZoneMixin, admin.ModelAdmin):
+class SessionAdmin(EventZoneMixin, TranslationAdmin):
     list_display = (
         "title",
         "event",
@@ -207,7 +210,11 @@ class SessionAdmin(EventZoneMixin, admin.ModelAdmin):
     )
     list_filter = ("event", DayFilter, "theme", "room", "format", "status", "livestream_visibility")
     list_select_related = ("event", "theme", "room")
-    search_fields = ("title", "abstract", "speakers__name")
+    search_fields = (
+        *get_translation_fields("title"),
+        *get_translation_fields("abstract"),
+        "speakers__name",
+    )
     autocomplete_fields = ("speakers", "room")
     date_hierarchy = "starts_at"
     readonly_fields = ("sequence", "created_at", "updated_at")
@@ -215,7 +222,8 @@ class SessionAdmin(EventZoneMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     actions = ("cancel_sessions",)
     fieldsets = (
-        (None, {"fields": ("event", "title", "abstract", "theme", "format", "language")}),
+        (None, {"fields": ("event", "title", "abstract", "theme", "format")}),
+        (_("Languages"), {"fields": ("language", "interpretation")}),
         (
             _("When and where"),
             {

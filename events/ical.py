@@ -16,6 +16,7 @@ import icalendar
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .languages import foreign_language
 from .models import Event, Session
 
 PRODID = "-//Alliance Days//Programme//EN"
@@ -88,6 +89,7 @@ class _SessionVevents:
         self.place = [event.venue, event.city]
         self.speakers_label = _("Speakers: %(names)s")
         self.theme_label = _("Theme: %(name)s")
+        self.language_label = _("Language: %(languages)s")
 
     def __call__(self, session: Session, stamp: datetime | None = None) -> icalendar.Event:
         """A session's VEVENT."""
@@ -103,6 +105,7 @@ class _SessionVevents:
                 _livestream_line(
                     session, registered=self.registered, at=self.at, tz=tz, watch_url=self.watch_url
                 ),
+                self.language_label % {"languages": session.languages_label},
                 url,
             )
             if part
@@ -125,6 +128,9 @@ class _SessionVevents:
             "url": url,
         }.items():
             vevent.add(name, value)
+        # A title not (yet) translated into the calendar's language says which one it is in.
+        if title_language := foreign_language(session, "title"):
+            vevent["summary"].params["LANGUAGE"] = title_language
         return vevent
 
 

@@ -11,6 +11,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from multiselectfield import MultiSelectField
 
 
 class Livestream(NamedTuple):
@@ -201,6 +202,8 @@ class Session(models.Model):
         NONE = "none", _("Not streamed")
 
     class Language(models.TextChoices):
+        """Languages a session is spoken or interpreted in (any variety: "pt" is Portuguese)."""
+
         EN = "en", _("English")
         ES = "es", _("Spanish")
         PT = "pt", _("Portuguese")
@@ -229,6 +232,16 @@ class Session(models.Model):
     )
     language = models.CharField(
         _("language spoken"), max_length=2, choices=Language, default=Language.EN
+    )
+    # Stored as "es,pt" (django-multiselectfield): filtered with `interpretation__contains`,
+    # which the codes, two letters each and none inside another, make exact.
+    interpretation = MultiSelectField(
+        _("interpreted into"),
+        max_length=8,
+        choices=Language,
+        blank=True,
+        default=list,
+        help_text=_("Languages into which the session is interpreted, if any."),
     )
     capacity = models.PositiveIntegerField(
         _("seats"), null=True, blank=True, help_text=_("Empty means no seat limit.")
@@ -269,6 +282,18 @@ class Session(models.Model):
         return self.status == self.Status.CANCELLED
 
     @property
+    def languages_label(self) -> str:
+        """The language spoken, and those interpreted into: "Spanish, interpreted into
+        English, Portuguese", in the active language."""
+        spoken = self.get_language_display()
+        if not self.interpretation:
+            return str(spoken)
+        return _("%(spoken)s, interpreted into %(languages)s") % {
+            "spoken": spoken,
+            "languages": ", ".join(str(self.Language(code).label) for code in self.interpretation),
+        }
+
+    @property
     def has_public_livestream(self) -> bool:
         return bool(self.livestream_url) and self.livestream_visibility == self.Visibility.PUBLIC
 
@@ -299,6 +324,8 @@ class Session(models.Model):
         errors = {}
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             errors["ends_at"] = _("A session must end after it starts.")
+        if self.language in (self.interpretation or ()):
+            errors["interpretation"] = _("The session is already spoken in that language.")
         if self.event_id and self.starts_at and self.ends_at:
             event = self.event
             if self.starts_at < event.starts_at or self.ends_at > event.ends_at:

@@ -33,9 +33,13 @@ def sessions_for_programme(
     theme: Theme | None = None,
     format: str | None = None,
     room: Room | None = None,
+    language: str | None = None,
 ) -> list[Session]:
-    """Sessions of an event in programme order, loaded as `sessions_loaded` loads them."""
+    """Sessions of an event in programme order, loaded as `sessions_loaded` loads them;
+    with `language`, those spoken in it or interpreted into it."""
     sessions = event.sessions.order_by("starts_at", "room__name", "pk")
+    if language:
+        sessions = sessions.filter(Q(language=language) | Q(interpretation__contains=language))
     if theme is not None:
         sessions = sessions.filter(theme=theme)
     if format:

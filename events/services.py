@@ -4,11 +4,16 @@ from collections.abc import Iterable
 
 from django.db.models import F
 from django.utils import timezone
+from modeltranslation.utils import get_translation_fields
 
 from .models import Event, Room, Session, Speaker, Theme
 
 # Changes a participant's calendar must learn about: each one bumps the session's SEQUENCE.
-SEQUENCED_FIELDS = frozenset({"starts_at", "ends_at", "room", "title", "status"})
+# The title in any language: a participant's calendar shows it in theirs.
+SEQUENCED_FIELDS = frozenset(
+    {"starts_at", "ends_at", "room", "title", *get_translation_fields("title"), "status"}
+    | {"language", "interpretation"}
+)
 
 
 def sessions_cancel(*, session_ids: Iterable[int]) -> int:
@@ -24,7 +29,8 @@ def sessions_cancel(*, session_ids: Iterable[int]) -> int:
 
 def session_save(*, session: Session, changed_fields: Iterable[str]) -> Session:
     """Save a session edited by an organiser, bumping its SEQUENCE when a change matters to
-    participants (time, room, title or status).
+    participants (time, room, title in any language, status, spoken or interpreted
+    languages).
 
     An existing session is written only when something changed, and then only the changed
     fields: saving an unchanged form changes nothing, not even `updated_at`.

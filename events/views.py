@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
 from . import ical, selectors
+from .languages import foreign_language, site_language
 from .models import Session, Theme
 
 # Bytes under a fingerprint never change; every programme change leaves the old ones unused.
@@ -211,8 +212,15 @@ def _programme_days(sessions: list[Session], event) -> dict:
     tz = event.tz
     page = reverse("events:session_detail", kwargs={"slug": event.slug, "pk": 0})
     head, _zero, tail = page.rpartition("/0/")
+    # Which language each theme's and room's name is shown in: a few, shared by many sessions.
+    shown_in = {}
+    for thing in {s.theme for s in sessions} | {s.room for s in sessions if s.room}:
+        shown_in[thing] = foreign_language(thing, "name")
     for session in sessions:
         session.format_label = labels[session.format]
+        session.title_lang = foreign_language(session, "title")
+        session.theme_lang = shown_in[session.theme]
+        session.room_lang = shown_in.get(session.room, "")
         starts, ends = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
         session.local_times = f"{starts:%H:%M}–{ends:%H:%M}"
         session.page_path = f"{head}/{session.pk}/{tail}"
@@ -225,7 +233,8 @@ def _programme_days(sessions: list[Session], event) -> dict:
 
 class ProgrammePage(Page):
     template_name = "events/programme.html"
-    FILTERS = ("theme", "format", "room")
+    # `language`: the sessions spoken in it or interpreted into it.
+    FILTERS = ("theme", "format", "room", "language")
 
     def scope(self) -> tuple:
         # The page shows the filters it understood, whatever else the query string holds.
@@ -242,10 +251,13 @@ class ProgrammePage(Page):
         selected_theme = next((t for t in themes if t.slug == wanted["theme"]), None)
         selected_room = next((r for r in rooms if str(r.pk) == wanted["room"]), None)
         selected_format = wanted["format"] if wanted["format"] in formats else None
+        languages = Session.Language
+        selected_language = wanted["language"] if wanted["language"] in languages else None
         selected = {
             "theme": selected_theme and selected_theme.slug,
             "format": selected_format,
             "room": selected_room and str(selected_room.pk),
+            "language": selected_language,
         }
         self.unknown_filter = any(
             wanted[name] is not None and selected[name] is None for name in self.FILTERS
@@ -259,7 +271,11 @@ class ProgrammePage(Page):
             []
             if self.unknown_filter
             else selectors.sessions_for_programme(
-                event=self.event, theme=selected_theme, format=selected_format, room=selected_room
+                event=self.event,
+                theme=selected_theme,
+                format=selected_format,
+                room=selected_room,
+                language=selected_language,
             )
         )
         query = filters.urlencode()
@@ -272,6 +288,8 @@ class ProgrammePage(Page):
             "selected_theme": selected_theme,
             "selected_room": selected_room,
             "selected_format": selected_format,
+            "languages": languages.choices,
+            "selected_language": selected_language,
             "filtered": bool(filters) or self.unknown_filter,
             "language_next": f"{self.request.path}?{query}" if query else self.request.path,
         }
@@ -326,6 +344,26 @@ class CalendarFeed(CachedResponse):
     sends_last_modified = True
     registered = False  # livestream links reserved to confirmed participants
     watch_url = None  # a participant's private page for a session (ical.sessions_feed)
+    # A subscribed calendar sends no cookie: public feeds take the language as `?lang=es`.
+    takes_language = True
+
+    @classmethod
+    def view(cls, request, **kwargs):
+        wanted = request.GET.get("lang")
+        if cls.takes_language and wanted is not None:
+            try:
+                language = site_language(wanted)
+            except LookupError:
+                raise Http404("No such language") from None
+            if language != wanted:  # "pt" (before Brazilian Portuguese), "ES": one URL each
+                query = request.GET.copy()
+                query["lang"] = language
+                return HttpResponsePermanentRedirect(f"{request.path}?{query.urlencode()}")
+        return super().view(request, **kwargs)
+
+    def language(self) -> str:
+        # Checked by `view`; the language's own is in the ETag, and so in the cache key.
+        return (self.takes_language and self.request.GET.get("lang")) or super().language()
 
     def find(self):
         self.event = _event(self.request, self.kwargs["slug"])

@@ -13,6 +13,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, ngettext_lazy
+from modeltranslation.admin import TranslationAdmin
+from modeltranslation.utils import get_translation_fields
 
 from events.admin import EventAdmin, EventZoneMixin, SessionAdmin
 from events.models import Event, Session
@@ -55,11 +57,11 @@ EXPORT_COLUMNS = [
 
 
 @admin.register(StakeholderCategory)
-class StakeholderCategoryAdmin(admin.ModelAdmin):
-    list_display = ("name", "name_es", "name_pt", "in_person_quota", "position")
+class StakeholderCategoryAdmin(TranslationAdmin):
+    list_display = (*get_translation_fields("name"), "in_person_quota", "position")
     list_editable = ("in_person_quota", "position")
     prepopulated_fields = {"slug": ("name",)}
-    search_fields = ("name",)
+    search_fields = get_translation_fields("name")
 
     def save_model(self, request, obj, form, change):
         promoted = services.category_update(category=obj, changed_fields=form.changed_data)

@@ -6,7 +6,6 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from events.models import TIME_ZONE_CHOICES, Event, Session
@@ -23,9 +22,7 @@ def new_token() -> str:
 
 
 class StakeholderCategory(models.Model):
-    name = models.CharField(_("name"), max_length=200)
-    name_es = models.CharField(_("name in Spanish"), max_length=200, blank=True)
-    name_pt = models.CharField(_("name in Portuguese"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200)  # in every language: translation.py
     slug = models.SlugField(_("slug"), max_length=100, unique=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     in_person_quota = models.PositiveIntegerField(
@@ -53,8 +50,7 @@ class StakeholderCategory(models.Model):
         verbose_name_plural = _("stakeholder categories")
 
     def __str__(self) -> str:
-        """The name in the active language, English when no translation is given."""
-        return getattr(self, f"name_{get_language()}", "") or self.name
+        return self.name
 
 
 class Registration(models.Model):
@@ -71,7 +67,7 @@ class Registration(models.Model):
     class Language(models.TextChoices):
         EN = "en", "English"
         ES = "es", "Español"
-        PT = "pt", "Português"
+        PT = "pt-br", "Português"
 
     event = models.ForeignKey(
         Event, on_delete=models.PROTECT, related_name="registrations", verbose_name=_("event")
@@ -89,7 +85,7 @@ class Registration(models.Model):
     )
     mode = models.CharField(_("attendance"), max_length=20, choices=Mode, default=Mode.IN_PERSON)
     language = models.CharField(
-        _("preferred language"), max_length=2, choices=Language, default=Language.EN
+        _("preferred language"), max_length=5, choices=Language, default=Language.EN
     )
     time_zone = models.CharField(_("time zone"), max_length=64, choices=TIME_ZONE_CHOICES)
     needs = models.TextField(

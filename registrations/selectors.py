@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from events.models import Event, Session
 
-from .models import TOKEN_PREFIX_LENGTH, Registration, SessionChoice
+from .models import TOKEN_PREFIX_LENGTH, Registration, SessionChoice, StakeholderCategory
 
 # What new_token() makes (URL-safe base64), with room for longer tokens: anything else, such as
 # a NUL byte PostgreSQL refuses in a query, is no token.
@@ -103,18 +103,20 @@ def choices_stamp(*, registration: Registration) -> str:
 
 def event_summary(*, event: Event) -> dict:
     """Counts for the organisers' summary page: category × mode × status, places left,
-    waitlist lengths, and each session's fill. Four queries."""
+    waitlist lengths, and each session's fill. Five queries."""
     statuses = Registration.Status
     rows = (
         Registration.objects.filter(event=event)
-        .values("category__name", "mode", "status")
+        .values("category_id", "mode", "status")
         .annotate(n=Count("pk"))
-        .order_by("category__position", "category__name", "mode", "status")
+        .order_by("category__position", "category_id", "mode", "status")
     )
+    # Named in the organiser's language (categories are translated: registrations/translation.py).
+    categories = StakeholderCategory.objects.in_bulk()
     table = defaultdict(lambda: defaultdict(int))
     totals = defaultdict(int)
     for row in rows:
-        table[(row["category__name"], row["mode"])][row["status"]] += row["n"]
+        table[(categories[row["category_id"]], row["mode"])][row["status"]] += row["n"]
         totals[(row["mode"], row["status"])] += row["n"]
     capacities = {
         Registration.Mode.IN_PERSON: event.in_person_capacity,

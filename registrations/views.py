@@ -265,6 +265,7 @@ class PersonalCalendar(CalendarFeed):
     no-store`."""
 
     private = True
+    takes_language = False  # the participant's own, as their emails
 
     def find(self):
         self.registration = selectors.registration_by_token(token=self.kwargs["token"])

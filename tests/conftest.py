@@ -29,14 +29,15 @@ def organiser(db):
 
 
 @pytest.fixture(autouse=True)
-def _default_language():
-    """A request leaves its language active (LocaleMiddleware activates it and nothing
-    deactivates it): tests that call code directly afterwards would speak that language."""
-    yield
-    from django.conf import settings
+def _english_to_start():
+    """Each test starts in the default language: a request of the test before may have left
+    another active in this thread, and translated fields are written in the active language
+    (`Session(title=…)` fills title_es under Spanish)."""
     from django.utils import translation
 
-    translation.activate(settings.LANGUAGE_CODE)
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 @pytest.fixture(autouse=True)

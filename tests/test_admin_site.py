@@ -232,10 +232,11 @@ def test_home_for_organisers_starts_with_the_programme(client, organiser):
             "Nota: su ordenador va %s hora por detrás de los horarios mostrados aquí.",
         ),
         (
-            "pt",
-            "Nota: o seu computador está %s horas adiantado em relação aos horários aqui "
-            "mostrados.",
-            "Nota: o seu computador está %s hora atrasado em relação aos horários aqui mostrados.",
+            "pt-br",
+            "Observação: seu computador está %s horas adiantado em relação aos horários "
+            "mostrados aqui.",
+            "Observação: seu computador está %s hora atrasado em relação aos horários mostrados "
+            "aqui.",
         ),
     ],
 )

@@ -12,10 +12,10 @@ from django.utils import translation
 
 from registrations.emails import message_email
 from registrations.outbox import message_queue
-from tests.factories import EventFactory, RegistrationFactory
+from tests.factories import EventFactory, RegistrationFactory, SessionFactory
 from tests.pages import parse
 
-LANGUAGES = ("es", "pt")
+LANGUAGES = ("es", "pt_BR")  # catalogue folders: locale/<name>/LC_MESSAGES
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sdif]|%[sdif%]")
 
 
@@ -107,7 +107,9 @@ def test_compiled_catalogue_matches_source(language):
     ("headers", "title"),
     [
         ({"HTTP_ACCEPT_LANGUAGE": "es"}, "Programa"),
+        ({"HTTP_ACCEPT_LANGUAGE": "pt-BR"}, "Programa"),
         ({"HTTP_ACCEPT_LANGUAGE": "pt"}, "Programa"),
+        ({"HTTP_ACCEPT_LANGUAGE": "pt-PT,pt;q=0.9"}, "Programa"),
         ({"HTTP_ACCEPT_LANGUAGE": "en"}, "Programme"),
     ],
 )
@@ -127,9 +129,9 @@ def test_programme_page_title_in_browser_language(client, headers, title):
             "Ir al contenido",
         ),
         (
-            "pt",
+            "pt-br",
             "Jornadas da Aliança Digital UE–ALC. Organizadas pela União Europeia e pela AECID.",
-            "Saltar para o conteúdo",
+            "Pular para o conteúdo",
         ),
     ],
 )
@@ -161,9 +163,9 @@ def email_for(language: str, kind: str, **context):
     ("language", "kind", "subject"),
     [
         ("es", "confirm_email", "Confirme su inscripción en Alliance Days 2030"),
-        ("pt", "confirm_email", "Confirme a sua inscrição em Alliance Days 2030"),
+        ("pt-br", "confirm_email", "Confirme sua inscrição em Alliance Days 2030"),
         ("es", "manage_link", "Su enlace privado para Alliance Days 2030"),
-        ("pt", "manage_link", "O seu link privado para Alliance Days 2030"),
+        ("pt-br", "manage_link", "Seu link privado para Alliance Days 2030"),
         ("en", "confirm_email", "Confirm your registration for Alliance Days 2030"),
     ],
 )
@@ -182,10 +184,10 @@ def test_email_subject_in_participants_language(language, kind, subject):
             "para reservar su plaza:",
         ),
         (
-            "pt",
-            "Caro/a Participant",
-            "Obrigado/a pela sua inscrição. Confirme o seu endereço de e-mail "
-            "para garantir o seu lugar:",
+            "pt-br",
+            "Prezado/a Participant",
+            "Obrigado/a pela sua inscrição. Confirme seu endereço de e-mail "
+            "para garantir sua vaga:",
         ),
     ],
 )
@@ -199,9 +201,9 @@ def test_email_body_in_participants_language(language, greeting, sentence):
 
 @pytest.mark.django_db
 def test_waitlist_email_keeps_placeholders():
-    email = email_for("pt", "waitlisted", position=3)
-    assert email.subject == "Está na lista de espera de Alliance Days 2030"
-    assert "ocupados (Presencial): é o número 3 na lista de espera." in email.body
+    email = email_for("pt-br", "waitlisted", position=3)
+    assert email.subject == "Você está na lista de espera de Alliance Days 2030"
+    assert "ocupadas (Presencial): você é o número 3 na lista de espera." in email.body
 
 
 @pytest.mark.parametrize(
@@ -209,8 +211,8 @@ def test_waitlist_email_keeps_placeholders():
     [
         ("es", 1, "Queda 1 plaza"),
         ("es", 4, "Quedan 4 plazas"),
-        ("pt", 1, "Resta 1 lugar"),
-        ("pt", 4, "Restam 4 lugares"),
+        ("pt-br", 1, "Resta 1 lugar"),
+        ("pt-br", 4, "Restam 4 lugares"),
     ],
 )
 def test_plural_forms(language, count, text):
@@ -227,7 +229,7 @@ def test_plural_forms(language, count, text):
     ("language", "flashed", "heading"),
     [
         ("es", ["2 inscripciones canceladas."], "Área de gestión de los organizadores"),
-        ("pt", ["2 inscrições canceladas."], "Área de gestão dos organizadores"),
+        ("pt-br", ["2 inscrições canceladas."], "Área de gerenciamento dos organizadores"),
     ],
 )
 def test_back_office_in_organisers_language(client, organiser, language, flashed, heading):
@@ -241,3 +243,31 @@ def test_back_office_in_organisers_language(client, organiser, language, flashed
         follow=True,
     )
     assert [str(message) for message in response.context["messages"]] == flashed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("language", "when"),
+    [
+        ("pt-br", "quarta-feira 27 de novembro de 2030, 09:00–10:00 (America/Bogota)"),
+        ("es", "miércoles 27 de noviembre de 2030, 09:00–10:00 (America/Bogota)"),
+        ("en", "Wednesday 27 November 2030, 09:00–10:00 (America/Bogota)"),
+    ],
+)
+def test_dates_in_brazilian_portuguese_not_capitalised(client, language, when):
+    """Django's own pt_BR catalogue capitalises months and weekdays ("Novembro"), which
+    Brazilian Portuguese does not: locale/pt_BR overrides them."""
+    session = SessionFactory()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    page = parse(client.get(session.get_absolute_url()).content.decode())
+    assert page.one("dd", id_="session-when").text == when
+
+
+def test_short_dates_in_brazilian_portuguese_not_capitalised():
+    from datetime import datetime
+
+    from django.utils import formats
+
+    with translation.override("pt-br"):
+        short = formats.date_format(datetime(2030, 11, 27, 18), "SHORT_DATETIME_FORMAT")
+    assert short == "qua 27 de nov 18:00"

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django import template
 from django.conf import settings
 
@@ -11,6 +13,7 @@ def webcal(url: str) -> str:
 
 
 @register.simple_tag
-def absolute(path: str) -> str:
-    """An absolute URL on the public site (feeds must not depend on the request's host)."""
-    return settings.SITE_URL + path
+def absolute(path: str, lang: str = "") -> str:
+    """An absolute URL on the public site (feeds must not depend on the request's host);
+    with `lang`, a public feed's in that language (a subscribed calendar sends no cookie)."""
+    return settings.SITE_URL + path + (f"?{urlencode({'lang': lang})}" if lang else "")

@@ -55,9 +55,12 @@ def test_organiser_adds_session_seen_on_programme(live_server, page, organiser_w
 
     page.goto(f"{live_server.url}/admin/events/session/add/")
     page.select_option("#id_event", label=event.name)
-    page.fill("#id_title", "Post-quantum cryptography for public services")
+    page.fill("#id_title_en", "Post-quantum cryptography for public services")
+    page.fill("#id_title_es", "Criptografía poscuántica para los servicios públicos")
     page.select_option("#id_theme", label="Cybersecurity")
     page.select_option("#id_format", value="workshop")
+    page.select_option("#id_language", value="es")
+    page.get_by_label("English").check()  # interpreted into English
     # The organiser types times in the event's zone (the only zone of the demo data).
     expect(page.locator("#content > h2")).to_have_text("Times in America/Bogota")
     page.fill("#id_starts_at_0", "2023-11-28")
@@ -69,8 +72,14 @@ def test_organiser_adds_session_seen_on_programme(live_server, page, organiser_w
     expect(page.locator("ul.messagelist li.success")).to_have_text(
         re.compile(r"^The session “Post-quantum cryptography for public services” was added")
     )
-    session = Session.objects.get(title="Post-quantum cryptography for public services")
+    session = Session.objects.get(title_en="Post-quantum cryptography for public services")
     assert (session.event_id, session.format, session.sequence) == (event.pk, "workshop", 0)
+    assert (session.title_es, session.title_pt_br, session.language, session.interpretation) == (
+        "Criptografía poscuántica para los servicios públicos",
+        None,
+        "es",
+        ["en"],
+    )
 
     page.goto(f"{live_server.url}/events/{event.slug}/programme/?theme=cybersecurity")
     day = page.locator("main section", has=page.locator("h2", has_text="Tuesday 28 November"))
@@ -82,6 +91,7 @@ def test_organiser_adds_session_seen_on_programme(live_server, page, organiser_w
     ]
     card = page.locator(f"#session-{session.pk}")
     expect(card.locator(".time-col")).to_have_text("16:00–16:45")
+    expect(card.locator(".session-languages")).to_have_text("Spanish, interpreted into English")
 
 
 @pytest.fixture

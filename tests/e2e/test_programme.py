@@ -76,3 +76,43 @@ def test_programme_fits_a_phone_screen(live_server, page, event):
     first_card = page.locator("article.session-card").first.bounding_box()
     assert first_card["x"] >= 0
     assert first_card["x"] + first_card["width"] <= 390
+
+
+def test_visitor_in_spanish_finds_sessions_they_can_follow_in_portuguese(live_server, page, event):
+    """The programme's own text follows the language switch, and the language filter finds
+    the sessions spoken in a language or interpreted into it."""
+    page.goto(f"{live_server.url}/events/{event.slug}/programme/")
+    expect(page.locator("a.session-title").first).to_have_text("Registration and welcome coffee")
+
+    page.get_by_role("link", name="Español").click()
+    expect(page.locator("html")).to_have_attribute("lang", "es")
+    first = page.locator("a.session-title").first
+    expect(first).to_have_text("Acreditación y café de bienvenida")
+    expect(first).not_to_have_attribute("lang", re.compile(".*"))
+    # A session without a Spanish title shows the English one, marked as English.
+    untranslated = page.locator(
+        "#session-" + str(event.sessions.get(title_en="Networking lunch: regional exchanges").pk)
+    )
+    expect(untranslated.locator("a.session-title")).to_have_attribute("lang", "en")
+
+    filters = page.get_by_role("navigation", name="Filtros")
+    filters.locator("#language-filter").get_by_role("link", name="Portugués", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/programme/\?language=pt$"))
+    assert page.locator("a.session-title").all_inner_texts() == [
+        "Plenaria de apertura: una alianza digital centrada en las personas",
+        "Conferencia magistral: de la Declaración Conjunta a la acción",
+        "Identidad digital y registros interoperables",
+        "Plenaria de clausura: hacia la Cumbre UE–CELAC 2025",
+    ]
+    assert page.locator("span.session-languages").all_inner_texts() == [
+        "Inglés, con interpretación a: Español, Portugués",
+        "Inglés, con interpretación a: Español, Portugués",
+        "Portugués, con interpretación a: Español, Inglés",
+        "Inglés, con interpretación a: Español, Portugués",
+    ]
+
+    page.get_by_role("link", name="Identidad digital y registros interoperables").click()
+    expect(page.locator("h1")).to_have_text("Identidad digital y registros interoperables")
+    expect(page.locator("#session-languages")).to_have_text(
+        "Portugués, con interpretación a: Español, Inglés"
+    )

@@ -43,8 +43,13 @@ def split(name: str, moment: datetime) -> dict[str, str]:
 def session_form(*, event, theme, starts_at, ends_at, room=None, **fields) -> dict:
     return {
         "event": event.pk,
-        "title": "Cyber diplomacy",
-        "abstract": "",
+        "title_en": "Cyber diplomacy",
+        "title_es": "",
+        "title_pt_br": "",
+        "abstract_en": "",
+        "abstract_es": "",
+        "abstract_pt_br": "",
+        "interpretation": [],
         "theme": theme.pk,
         "format": "panel",
         "language": "en",
@@ -273,14 +278,25 @@ def test_session_add_form_room_of_cancelled_session_free(organiser_client):
 @pytest.mark.parametrize(
     ("change", "sequence"),
     [
-        ({"title": "Renamed"}, 1),
+        ({"title_en": "Renamed"}, 1),
+        ({"title_es": "Renombrada"}, 1),
         (split("starts_at", bogota(1, 8)), 1),
         ({"status": "cancelled"}, 1),
-        ({"abstract": "More detail."}, 0),
+        ({"abstract_en": "More detail."}, 0),
         ({"livestream_url": "stream.example/s", "livestream_visibility": "public"}, 0),
+        ({"interpretation": ["es"]}, 1),
         ({}, 0),
     ],
-    ids=["title", "time", "status", "abstract", "livestream", "nothing"],
+    ids=[
+        "title",
+        "title-es",
+        "time",
+        "status",
+        "abstract",
+        "livestream",
+        "interpretation",
+        "nothing",
+    ],
 )
 def test_session_change_form_sequence(organiser_client, change, sequence):
     session = SessionFactory(title="Cyber diplomacy", starts_at=bogota(1, 9), room=None)
@@ -498,7 +514,7 @@ def test_event_add_form_reads_times_in_the_zone_chosen(organiser_client):
     response = organiser_client.get("/admin/events/event/add/")
     data = form_fields(response, "event_form")
     data.update(
-        name="Lisbon 2031",
+        name_en="Lisbon 2031",
         slug="lisbon-2031",
         city="Lisbon",
         venue="Centro",
@@ -588,7 +604,7 @@ def test_session_change_form_change_dates_the_session(organiser_client):
     url = f"{CHANGELIST}{session.pk}/change/"
     data = form_fields(organiser_client.get(url), "session_form")
 
-    organiser_client.post(url, {**data, "abstract": ["More detail."], "_save": "Save"})
+    organiser_client.post(url, {**data, "abstract_en": ["More detail."], "_save": "Save"})
 
     stored = Session.objects.get()
     assert (stored.title, stored.abstract, stored.sequence) == (

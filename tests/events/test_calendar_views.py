@@ -337,6 +337,7 @@ def test_public_feeds_never_show_registered_livestream(client, live_session):
             "Theme: Cybersecurity",
             "Livestreamed for registered participants: open this session from your private "
             "registration link to watch.",
+            "Language: English",
             f"http://localhost:8000{live_session.get_absolute_url()}",
         ]
     ] * 3

@@ -177,3 +177,63 @@ def test_load_demo_organiser_twice_one_account():
     load_demo("--organiser")
     users = get_user_model().objects.filter(username="organiser")
     assert [(u.username, u.groups.count()) for u in users] == [("organiser", 1)]
+
+
+def translated_coverage() -> dict[str, dict[str, str]]:
+    """For each translated field of the demo (events/translation.py): how many rows hold it in
+    Spanish and in Portuguese, of those that hold it in English."""
+    from modeltranslation.translator import translator
+
+    coverage = {}
+    for model in (Event, Theme, Room, Speaker, Session):
+        for field in translator.get_options_for_model(model).fields:
+            rows = list(model.objects.values(f"{field}_en", f"{field}_es", f"{field}_pt_br"))
+            entered = [row for row in rows if row[f"{field}_en"]]
+            coverage[f"{model.__name__}.{field}"] = {
+                language: f"{len([row for row in entered if row[f'{field}_{language}']])}"
+                f"/{len(entered)}"
+                for language in ("es", "pt_br")
+            }
+    return coverage
+
+
+def test_load_demo_translated_field_coverage(capsys):
+    """The demo carries Spanish and Portuguese for its event, themes, rooms and speakers, and
+    for a few sessions; the figures are printed."""
+    load_demo()
+
+    coverage = translated_coverage()
+
+    with capsys.disabled():
+        print("\nDemo translated-field coverage (rows in es / pt-BR of rows in en):")
+        for field, counts in coverage.items():
+            print(f"  {field:22} es {counts['es']:>6}   pt-BR {counts['pt_br']:>6}")
+    assert coverage == {
+        "Event.name": {"es": "1/1", "pt_br": "1/1"},
+        "Event.description": {"es": "1/1", "pt_br": "1/1"},
+        "Event.hosts": {"es": "1/1", "pt_br": "1/1"},
+        "Theme.name": {"es": "6/6", "pt_br": "6/6"},
+        "Theme.description": {"es": "6/6", "pt_br": "6/6"},
+        "Room.name": {"es": "5/5", "pt_br": "5/5"},
+        "Room.floor": {"es": "5/5", "pt_br": "5/5"},
+        "Speaker.affiliation": {"es": "16/16", "pt_br": "16/16"},
+        "Speaker.country": {"es": "16/16", "pt_br": "16/16"},
+        "Speaker.bio": {"es": "16/16", "pt_br": "16/16"},
+        "Session.title": {"es": "8/34", "pt_br": "8/34"},
+        "Session.abstract": {"es": "8/34", "pt_br": "8/34"},
+    }
+
+
+def test_load_demo_programme_in_spanish_with_interpretation(client):
+    load_demo()
+    client.cookies["django_language"] = "es"
+
+    response = client.get(f"/events/{SLUG}/programme/?language=pt")
+
+    titles = [s.title for _day, sessions in response.context["days"] for s in sessions]
+    assert titles == [
+        "Plenaria de apertura: una alianza digital centrada en las personas",
+        "Conferencia magistral: de la Declaración Conjunta a la acción",
+        "Identidad digital y registros interoperables",  # spoken in Portuguese
+        "Plenaria de clausura: hacia la Cumbre UE–CELAC 2025",
+    ]

@@ -215,6 +215,7 @@ def expected_description(session: Session, stream_line: str = "") -> str:
         "Speakers: Ana Gómez, Beatriz Pérez",
         "Theme: Data and AI",
         *([stream_line] if stream_line else []),
+        "Language: English",
         f"{SITE}/events/{session.event.slug}/sessions/{session.pk}/",
     ]
     return "\n\n".join(parts)

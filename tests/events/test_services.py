@@ -67,6 +67,9 @@ def test_sessions_cancel_nothing_selected_returns_zero():
         ("ends_at", lambda s: s.ends_at + timedelta(minutes=30)),
         ("room", lambda s: RoomFactory()),
         ("status", lambda s: Session.Status.CANCELLED),
+        ("title_es", lambda s: "Nuevo título"),
+        ("language", lambda s: Session.Language.ES),
+        ("interpretation", lambda s: [Session.Language.PT]),
     ],
 )
 def test_session_save_change_participants_see_bumps_sequence_by_one(field, change):
@@ -87,7 +90,7 @@ def test_session_save_change_participants_see_bumps_sequence_by_one(field, chang
         ("capacity", 30),
         ("livestream_url", "https://stream.example/s"),
         ("livestream_visibility", Session.Visibility.PUBLIC),
-        ("language", Session.Language.ES),
+        ("abstract_pt_br", "Um resumo mais longo."),
     ],
 )
 def test_session_save_other_change_keeps_sequence(field, value):

@@ -211,7 +211,7 @@ def test_programme_session_card_shows_local_time_theme_format_room_speakers(clie
 
     assert card.one("div", cls="time-col").text == "09:30–11:00"
     assert card.one("a", cls="session-title").attrs["href"] == session_url(session)
-    assert card.one("div", cls="small").text == "Data Workshop · Barú · Ana, Sofía"
+    assert card.one("div", cls="small").text == "Data Workshop · English · Barú · Ana, Sofía"
 
 
 def test_programme_filter_links_for_themes_formats_and_rooms(client, programme):
@@ -236,6 +236,12 @@ def test_programme_filter_links_for_themes_formats_and_rooms(client, programme):
             ("Networking", "?format=networking"),
         ],
         "Room": [("All", ""), ("Hall", f"?room={hall.pk}"), ("Terrace", f"?room={terrace.pk}")],
+        "Language": [
+            ("All", ""),
+            ("English", "?language=en"),
+            ("Spanish", "?language=es"),
+            ("Portuguese", "?language=pt"),
+        ],
     }
     assert selected_filters(doc) == []
 
@@ -674,7 +680,7 @@ def test_language_switch_to_spanish_sets_page_language(client, programme):
     assert [(text, current) for text, _href, current in language_links(doc)] == [
         ("English", None),
         ("Español", "true"),
-        ("Português", None),
+        ("Português Brasileiro", None),
     ]
 
 
@@ -694,8 +700,8 @@ def test_language_links_keep_the_page_and_its_filters(client, programme):
             None,
         ),
         (
-            "Português",
-            f"/i18n/setlang/?language=pt&next=%2Fevents%2F{programme.slug}%2Fprogramme%2F"
+            "Português Brasileiro",
+            f"/i18n/setlang/?language=pt-br&next=%2Fevents%2F{programme.slug}%2Fprogramme%2F"
             "%3Ftheme%3Dai%26format%3Dpanel",
             None,
         ),
@@ -716,9 +722,25 @@ def test_language_default_english(client, programme):
     "next_url", ["https://evil.example/", "//evil.example/", "javascript:alert(1)", ""]
 )
 def test_language_switch_elsewhere_goes_home(client, next_url):
-    response = client.get("/i18n/setlang/", {"language": "pt", "next": next_url})
+    response = client.get("/i18n/setlang/", {"language": "pt-br", "next": next_url})
     assert (response.status_code, response["Location"]) == (302, "/")
-    assert client.cookies["django_language"].value == "pt"
+    assert client.cookies["django_language"].value == "pt-br"
+
+
+@pytest.mark.parametrize("former", ["pt", "PT", "pt-BR"])
+def test_language_switch_former_portuguese_is_brazilian(client, former):
+    """Links of the version before Brazilian Portuguese said "pt"."""
+    response = client.get("/i18n/setlang/", {"language": former, "next": "/"})
+    assert (response.status_code, client.cookies["django_language"].value) == (302, "pt-br")
+
+
+def test_former_portuguese_cookie_shows_brazilian_portuguese(client, programme):
+    client.cookies["django_language"] = "pt"
+    response = client.get(programme_url(programme, ""))
+    assert (response["Content-Language"], parse(response).one("html").attrs["lang"]) == (
+        "pt-br",
+        "pt-br",
+    )
 
 
 @pytest.mark.parametrize("language", ["xx", "es-zz", "", "pt\x00"])

@@ -86,7 +86,7 @@ def people():
         mode="online",
         status="pending",
         country="BR",
-        language="pt",
+        language="pt-br",
     )
     RegistrationFactory(
         full_name="Dana Smith",

@@ -26,7 +26,7 @@ def test_message_email_english_subject_and_recipient():
     assert email.reply_to == ["organisers@example.org"]
 
 
-@pytest.mark.parametrize("language", ["en", "es", "pt"])
+@pytest.mark.parametrize("language", ["en", "es", "pt-br"])
 def test_message_email_html_in_participants_language(language):
     # The catalogues are still empty: the text is English, the markup already says which
     # language it is meant to be in.

@@ -312,19 +312,19 @@ def test_private_pages_in_registrations_language_from_english_browser(client, ro
 
 def test_private_page_language_switcher_wins_for_that_visitor(client, settings):
     registration = RegistrationFactory(language="es")
-    client.get(reverse("set_language"), {"language": "pt", "next": "/"})
+    client.get(reverse("set_language"), {"language": "pt-br", "next": "/"})
     response = client.get(registration.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en")
-    assert response["Content-Language"] == "pt"
+    assert response["Content-Language"] == "pt-br"
 
 
 def test_watch_page_in_registrations_language(client):
-    registration = RegistrationFactory(language="pt", status="confirmed")
+    registration = RegistrationFactory(language="pt-br", status="confirmed")
     session = SessionFactory(event=registration.event)
     response = client.get(
         reverse("registrations:watch", args=[registration.token, session.pk]),
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert response["Content-Language"] == "pt"
+    assert response["Content-Language"] == "pt-br"
 
 
 # --- cached nowhere ---------------------------------------------------------------------------

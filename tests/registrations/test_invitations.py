@@ -112,11 +112,15 @@ def admin_session_form(session: Session, **changes) -> dict:
     ends_at = changes.pop("ends_at", session.ends_at).astimezone(zone)
     return {
         "event": session.event_id,
-        "title": session.title,
-        "abstract": session.abstract,
+        **{
+            f"{field}_{language}": getattr(session, f"{field}_{language}") or ""
+            for field in ("title", "abstract")
+            for language in ("en", "es", "pt_br")
+        },
         "theme": session.theme_id,
         "format": session.format,
         "language": session.language,
+        "interpretation": session.interpretation,
         "starts_at_0": starts_at.strftime("%Y-%m-%d"),
         "starts_at_1": starts_at.strftime("%H:%M:%S"),
         "ends_at_0": ends_at.strftime("%Y-%m-%d"),

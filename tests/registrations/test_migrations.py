@@ -5,14 +5,23 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
-from registrations.models import Registration, new_token
+from registrations.models import Registration, StakeholderCategory, new_token
 from tests.factories import EventFactory
 
 BEFORE = [("registrations", "0007_protect_invited_sessions")]
 AFTER = [("registrations", "0008_normalise_emails")]
 
 
+@pytest.fixture
+def latest_schema_after():
+    """Each test here migrates back and forth: the tests after it need the latest schema."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_schema_after")
 def test_0008_normalises_stored_addresses_without_merging_active_registrations():
     executor = MigrationExecutor(connection)
     executor.migrate(BEFORE)
@@ -58,4 +67,53 @@ def test_0008_normalises_stored_addresses_without_merging_active_registrations()
         "other event": "admin@example.com",
         "idn": "user@xn--bcher-kva.de",
         "unencodable": "a@\u202eevil.com",
+    }
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.usefixtures("latest_schema_after")
+def test_0012_categories_keep_their_names_portuguese_becomes_brazilian():
+    before = [("registrations", "0011_badge_colours_and_certificate_emails")]
+    after = [("registrations", "0012_categories_translated_brazilian_portuguese")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    state = executor.loader.project_state(before).apps
+    categories = state.get_model("registrations", "StakeholderCategory").objects
+    category = categories.create(
+        name="Civil society", name_es="Sociedad civil", name_pt="Sociedade civil", slug="civil"
+    )
+    categories.create(name="Media", name_pt="Comunicação social", slug="media-ep")
+    event = EventFactory()
+    tokens = {language: new_token() for language in ("en", "es", "pt")}
+    for language, token in tokens.items():
+        state.get_model("registrations", "Registration").objects.create(
+            event_id=event.pk,
+            category_id=category.pk,
+            email=f"{language}@example.org",
+            full_name="Ana",
+            organisation="Ministry",
+            country="BR",
+            language=language,
+            time_zone="America/Sao_Paulo",
+            privacy_consent_at=timezone.now(),
+            privacy_notice_version="2023-11",
+            token=token,
+        )
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    names = list(
+        StakeholderCategory.objects.filter(slug__in=["civil", "media-ep"])
+        .order_by("slug")
+        .values_list("name_en", "name_es", "name_pt_br")
+    )
+    languages = dict(Registration.objects.values_list("token", "language"))
+    assert names == [
+        ("Civil society", "Sociedad civil", "Sociedade civil"),
+        ("Media", "", "Imprensa"),  # the seeded European wording, in Brazilian wording
+    ]
+    assert {language: languages[token] for language, token in tokens.items()} == {
+        "en": "en",
+        "es": "es",
+        "pt": "pt-br",
     }

@@ -114,6 +114,7 @@ def test_personal_calendar_includes_registered_livestream(client):
     assert str(vevent["DESCRIPTION"]).split("\n\n") == [
         "Theme: Cybersecurity",
         "Livestream: https://stream.example/members-only-7f3a",
+        "Language: English",
         f"http://localhost:8000{session.get_absolute_url()}",
     ]
 
@@ -210,6 +211,7 @@ def test_personal_calendar_registered_stream_before_reveal_links_private_watch_p
     assert str(vevent["DESCRIPTION"]).split("\n\n") == [
         "Theme: Cybersecurity",
         f"Livestream: the link appears on your private page from 08:45: http://localhost:8000{watch}",
+        "Language: English",
         f"http://localhost:8000{session.get_absolute_url()}",
     ]
 

@@ -149,12 +149,13 @@ def test_session_reminder_email_for_online_participant(session, settings):
     (email,) = mail.outbox
     assert email.subject == f"Starting soon: {session.title}"
     watch = f"https://days.example.org/r/{registration.token}/sessions/{session.pk}/watch/"
-    assert email.body.splitlines()[4:10] == [
+    assert email.body.splitlines()[4:11] == [
         f"“{session.title}” starts soon.",
         "",
         "When: Wednesday 27 November, 10:00–11:00 (America/Bogota)",
         "Your time: Wednesday 27 November, 16:00–17:00 (Europe/Madrid)",
         "",
+        "Language: English",
         f"Watch online (the link appears shortly before the start): {watch}",
     ]
 
@@ -165,9 +166,10 @@ def test_session_reminder_email_in_person_names_the_room(session):
     messages_deliver(list(Message.objects.values_list("pk", flat=True)))
     (email,) = mail.outbox
     lines = email.body.splitlines()
-    assert lines[6:8] == [
+    assert lines[6:9] == [
         "When: Wednesday 27 November, 10:00–11:00 (America/Bogota)",
         f"Where: {session.room.name}, Convention Centre, Cartagena de Indias",
+        "Language: English",
     ]
 
 

@@ -1,3 +1,0 @@
-DATE_FORMAT = r"j \d\e F \d\e Y"
-MONTH_DAY_FORMAT = r"j \d\e F"
-SHORT_DATETIME_FORMAT = r"D j \d\e M H:i"
