@@ -5,7 +5,8 @@ from datetime import datetime, time, timedelta
 
 from django.db import transaction
 
-from checkin.models import CheckIn, Checkpoint
+from checkin.demo import demo_checkpoints_load
+from checkin.models import CheckIn
 from events.demo import EVENT
 from events.models import Event
 from registrations import services
@@ -28,7 +29,7 @@ PARTICIPANTS = [
         "Universidade de São Paulo",
         "BR",
         "academia",
-        "pt",
+        "pt-br",
         (0, 2),
     ),
     (
@@ -42,7 +43,6 @@ PARTICIPANTS = [
     ),
     ("Dario Pérez", "dario.perez@example.org", "Red Ciudadana", "MX", "civil-society", "es", ()),
 ]
-ENTRANCE = {"name": "Main entrance", "name_es": "Entrada principal", "name_pt": "Entrada principal"}
 
 
 def _participant(
@@ -75,9 +75,7 @@ def demo_attendance_load() -> list[tuple[Registration, int]]:
     in on their days. Loading twice changes nothing. Returns each participant with the number
     of days they attended."""
     event = Event.objects.get(slug=EVENT["slug"])
-    entrance, _created = Checkpoint.objects.get_or_create(
-        event=event, name=ENTRANCE["name"], defaults={**ENTRANCE, "kind": Checkpoint.Kind.ENTRANCE}
-    )
+    entrance = demo_checkpoints_load()[0]
     loaded = []
     for *details, days in PARTICIPANTS:
         registration = _participant(event, *details)

@@ -5,6 +5,8 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+from modeltranslation.utils import get_translation_fields
 
 from events.admin import EventZoneMixin
 from registrations.models import PassRevocation
@@ -13,13 +15,13 @@ from .models import CheckIn, Checkpoint
 
 
 @admin.register(Checkpoint)
-class CheckpointAdmin(admin.ModelAdmin):
+class CheckpointAdmin(TranslationAdmin):
     list_display = ("name", "kind", "session", "event", "position", "check_in_page")
     list_filter = ("event", "kind")
     list_select_related = ("event", "session")
-    search_fields = ("name", "name_es", "name_pt", "session__title")
+    search_fields = (*get_translation_fields("name"), "session__title")
     autocomplete_fields = ("session",)
-    fields = ("event", "name", "name_es", "name_pt", "kind", "session", "position")
+    fields = ("event", "name", "kind", "session", "position")
 
     @admin.display(description=_("check-in page"))
     def check_in_page(self, checkpoint):

@@ -17,7 +17,7 @@ def demo_checkpoints_load() -> list[Checkpoint]:
         Checkpoint.objects.get_or_create(
             event=event,
             name=name,
-            defaults={"name_es": name_es, "name_pt": name_pt, "kind": Checkpoint.Kind.ENTRANCE},
+            defaults={"name_es": name_es, "name_pt_br": name_pt, "kind": Checkpoint.Kind.ENTRANCE},
         )[0]
     ]
     for position, session in enumerate(
@@ -30,7 +30,7 @@ def demo_checkpoints_load() -> list[Checkpoint]:
                 defaults={
                     "name": f"Door: {session.title}"[:100],
                     "name_es": f"Puerta: {session.title}"[:100],
-                    "name_pt": f"Porta: {session.title}"[:100],
+                    "name_pt_br": f"Porta: {session.title}"[:100],
                     "kind": Checkpoint.Kind.SESSION,
                     "position": position,
                 },

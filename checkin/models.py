@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event, Session
@@ -24,8 +23,6 @@ class Checkpoint(models.Model):
         Event, on_delete=models.CASCADE, related_name="checkpoints", verbose_name=_("event")
     )
     name = models.CharField(_("name"), max_length=100)
-    name_es = models.CharField(_("name in Spanish"), max_length=100, blank=True)
-    name_pt = models.CharField(_("name in Portuguese"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.ENTRANCE)
     session = models.ForeignKey(
         Session,
@@ -52,8 +49,9 @@ class Checkpoint(models.Model):
         ]
 
     def __str__(self) -> str:
-        """The name in the active language, English when no translation is given."""
-        return getattr(self, f"name_{get_language()}", "") or self.name
+        """The name in the active language, with the fallbacks of django-modeltranslation
+        (checkin/translation.py)."""
+        return self.name
 
     def clean(self) -> None:
         if self.kind == self.Kind.SESSION and not self.session_id:

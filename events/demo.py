@@ -274,10 +274,10 @@ def demo_programme_load(*, starts_in: timedelta | None = None, past: bool = Fals
     # Every translated value is given by its column; the English ones also fill the original
     # columns, which hold the active language's text when a row is saved.
     with translation.override("en"):
-        return _load(starts_in)
+        return _load(starts_in, past)
 
 
-def _load(starts_in: timedelta | None) -> Event:
+def _load(starts_in: timedelta | None, past: bool) -> Event:
     event, _ = Event.objects.get_or_create(slug=EVENT["slug"], defaults=EVENT)
     tz = event.tz
     first = min(_at(day, start, tz) for day, start, *_ in SESSIONS)

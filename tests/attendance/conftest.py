@@ -30,7 +30,7 @@ def entrance(past_event):
 @pytest.fixture
 def government(db):
     return CategoryFactory(
-        name="Government", slug="gov", name_es="Gobierno", name_pt="Governo", position=0
+        name="Government", slug="gov", name_es="Gobierno", name_pt_br="Governo", position=0
     )
 
 

@@ -56,7 +56,7 @@ def participant(government):
         organisation="Universidade de São Paulo",
         country="BR",
         category=government,
-        language="pt",
+        language="pt-br",
     )
 
 

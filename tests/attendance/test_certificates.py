@@ -25,8 +25,8 @@ MONTHS = {
            "September", "October", "November", "December"],
     "es": ["", "enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
            "septiembre", "octubre", "noviembre", "diciembre"],
-    "pt": ["", "Janeiro", "Fevereiro", "Março", "Abril", "Maio", "Junho", "Julho", "Agosto",
-           "Setembro", "Outubro", "Novembro", "Dezembro"],
+    "pt-br": ["", "janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto",
+              "setembro", "outubro", "novembro", "dezembro"],
 }  # fmt: skip
 
 
@@ -48,7 +48,7 @@ def certificate_url(registration) -> str:
                 "Check this certificate at:"]),
         ("es", ["Certificado de asistencia", "Se certifica que", "asistió a", "los días {days}.",
                 "Compruebe este certificado en:"]),
-        ("pt", ["Certificado de participação", "Certificamos que", "participou de",
+        ("pt-br", ["Certificado de participação", "Certificamos que", "participou de",
                 "nos dias {days}.", "Verifique este certificado em:"]),
     ],
 )  # fmt: skip
@@ -57,7 +57,7 @@ def test_certificate_in_the_participants_language_names_the_days(client, attende
     attendee.save(update_fields=["language"])
     event = attendee.event
     first, last = long_date(event.start_date, language), long_date(event.end_date, language)
-    conjunction = {"en": "and", "es": "y", "pt": "e"}[language]
+    conjunction = {"en": "and", "es": "y", "pt-br": "e"}[language]
 
     response = client.get(certificate_url(attendee))
 

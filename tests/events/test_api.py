@@ -197,7 +197,7 @@ def test_api_language_from_lang_or_accept_language(client):
         "Plenaria",
         "Plenária",
     ]
-    assert [r["Content-Language"] for r in (english, spanish, portuguese)] == ["en", "es", "pt"]
+    assert [r["Content-Language"] for r in (english, spanish, portuguese)] == ["en", "es", "pt-br"]
     assert len({english["ETag"], spanish["ETag"], portuguese["ETag"]}) == 3
 
 
