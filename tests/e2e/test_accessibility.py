@@ -1,16 +1,13 @@
 """axe-core (tests/e2e/vendor/axe-core, from the npm registry) on every public and private page,
 in the three languages: no serious or critical violation. The counts per page are printed."""
 
-from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
-from events.demo import demo_programme_load
-from registrations.models import SessionChoice
-from tests.factories import CategoryFactory, RegistrationFactory
+from .conftest import Site
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -18,31 +15,6 @@ AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 # WCAG 2.2 A and AA, with axe's best practices (landmarks, headings, page title).
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 SEVERE = {"serious", "critical"}
-
-
-@dataclass
-class Site:
-    event: object
-    session: object
-    manage_url: str
-    confirm_url: str
-
-
-@pytest.fixture
-def site(live_server) -> Site:
-    event = demo_programme_load(starts_in=timedelta(days=2))
-    category = CategoryFactory(name="National governments and public agencies")
-    sessions = list(event.sessions.order_by("starts_at")[:3])
-    confirmed = RegistrationFactory(event=event, category=category, status="confirmed")
-    for session in sessions[:2]:
-        SessionChoice.objects.create(registration=confirmed, session=session)
-    pending = RegistrationFactory(event=event, category=category, status="pending")
-    return Site(
-        event=event,
-        session=sessions[0],
-        manage_url=confirmed.get_absolute_url(),
-        confirm_url=f"{pending.get_absolute_url()}confirm/",
-    )
 
 
 def axe_severe(page) -> list[dict]:
@@ -109,3 +81,54 @@ def test_axe_finds_no_serious_or_critical_violation(page, live_server, site, lan
             rules = ", ".join(f"{v['rule']} {v['nodes']}" for v in found[name])
             print(f"  {name:24} {count:3}  {rules}")
     assert {name: v for name, v in found.items() if v} == {}
+
+
+def test_register_errors_take_focus_to_a_summary_linking_each_field(page, live_server, site):
+    page.goto(f"{live_server.url}/events/{site.event.slug}/register/")
+    assert page.title() == f"Register · {site.event.name}"
+    page.get_by_label("Email").fill("not an address")
+    page.locator("main form button[type=submit]").click()
+
+    expect(page).to_have_title(f"Error: 6 problems · Register · {site.event.name}")
+    expect(page.locator("#error-summary")).to_be_focused()
+    summary = page.get_by_role("alert")
+    expect(summary.get_by_role("heading")).to_have_text("There are 6 problems with this form")
+    links = summary.get_by_role("link")
+    assert [
+        (link.inner_text(), link.get_attribute("href")) for link in links.all()
+    ] == [
+        ("Full name: This field is required.", "#id_full_name"),
+        ("Email: Enter a valid email address.", "#id_email"),
+        ("Organisation: This field is required.", "#id_organisation"),
+        ("Country: This field is required.", "#id_country"),
+        ("Stakeholder category: This field is required.", "#id_category"),
+        (
+            "I have read and accept the privacy notice.: You must accept the privacy notice "
+            "to register.",
+            "#id_privacy_consent",
+        ),
+    ]
+    summary.get_by_role("link", name="Email: Enter a valid email address.").click()
+    expect(page.locator("#id_email")).to_be_focused()
+
+
+def test_new_link_errors_take_focus_to_the_summary(page, live_server):
+    page.goto(f"{live_server.url}/new-link/")
+    page.locator("main form button[type=submit]").click()
+    expect(page).to_have_title("Error: 1 problem · Get your private link")
+    expect(page.locator("#error-summary")).to_be_focused()
+    link = page.get_by_role("alert").get_by_role("link")
+    expect(link).to_have_text("Your email address: This field is required.")
+    link.click()
+    expect(page.locator("#id_email")).to_be_focused()
+
+
+def test_manage_errors_take_focus_to_the_summary(page, live_server, site):
+    page.goto(live_server.url + site.manage_url)
+    page.get_by_label("Full name").fill("")
+    page.get_by_role("button", name="Save my details").click()
+    expect(page).to_have_title(f"Error: 1 problem · Your registration · {site.event.name}")
+    expect(page.locator("#error-summary")).to_be_focused()
+    expect(page.get_by_role("alert").get_by_role("link")).to_have_text(
+        "Full name: This field is required."
+    )

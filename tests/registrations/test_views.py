@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from registrations import services
 from tests.factories import RegistrationFactory, SessionFactory
+from tests.pages import parse
 
 pytestmark = pytest.mark.django_db
 
@@ -109,3 +110,21 @@ def test_manage_page_online_participant_sees_no_seat_counts(client):
     html = client.get(registration.get_absolute_url()).content.decode()
     assert re.findall(r'<span class="seats">(.*?)</span>', html) == ["You follow online"]
     assert re.findall(r'name="action" value="(\w+)"', html) == ["choose"]
+
+
+def test_manage_errors_summarised_with_a_link_to_each_field(client):
+    registration = RegistrationFactory(status="confirmed")
+    data = manage_data(registration, full_name="")
+    del data["mode"]
+    page = parse(client.post(registration.get_absolute_url(), data))
+    summary = page.one(id_="error-summary")
+    assert summary.attrs["role"] == "alert"
+    assert [(link.text, link.attrs["href"]) for link in summary.select("a")] == [
+        ("Full name: This field is required.", "#id_full_name"),
+        ("How will you attend?: This field is required.", "#id_mode_0"),
+    ]
+    # A radio group's link leads to its first button.
+    assert page.one("input", id_="id_mode_0").attrs["value"] == "in_person"
+    assert page.one("title").text == f"Error: 2 problems · Your registration · {registration.event}"
+    registration.refresh_from_db()
+    assert registration.full_name != ""
