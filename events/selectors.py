@@ -88,6 +88,13 @@ def speakers_for_event(*, event: Event) -> QuerySet[Speaker]:
     )
 
 
+def session_first(*, event: Event) -> Session | None:
+    """The event's first scheduled session: when the event really starts."""
+    return (
+        event.sessions.filter(status=Session.Status.SCHEDULED).order_by("starts_at", "pk").first()
+    )
+
+
 def session_get(*, event: Event, pk: int) -> Session:
     try:
         return (

@@ -24,11 +24,13 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
 from . import ical, selectors
 from .models import Session, Theme
+from .zones import time_html
 
 # Bytes under a fingerprint never change; every programme change leaves the old ones unused.
 # The timeout bounds what they hold (about one copy per page, filter and language for each
@@ -214,7 +216,7 @@ def _programme_days(sessions: list[Session], event) -> dict:
     for session in sessions:
         session.format_label = labels[session.format]
         starts, ends = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
-        session.local_times = f"{starts:%H:%M}–{ends:%H:%M}"
+        session.local_times = format_html("{}–{}", time_html(starts), time_html(ends))
         session.page_path = f"{head}/{session.pk}/{tail}"
     return {
         "days": selectors.sessions_by_day(sessions=sessions, event=event),

@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from events import ical
 from events.models import Session
-from events.selectors import sessions_for_calendar
+from events.selectors import session_first, sessions_for_calendar
 
 from .models import Message, Registration
 from .selectors import sessions_chosen
@@ -110,6 +110,8 @@ def message_email(*, message: Message, session: Session | None = None) -> EmailM
             context["livestream"] = session.livestream(
                 registered=registration.status == registration.Status.CONFIRMED
             )
+    if message.kind in {Message.Kind.CONFIRMED, Message.Kind.PROMOTED}:
+        context["first_session"] = session_first(event=event)  # its time, in both zones
     if message.kind == Message.Kind.EVENT_REMINDER:
         context["sessions"] = sessions_chosen(registration=registration).order_by("starts_at")
     with translation.override(registration.language):

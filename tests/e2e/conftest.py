@@ -48,22 +48,44 @@ def browser():
 
 
 @pytest.fixture
-def page(browser):
-    """A new browser page; every test that uses it also fails if Chromium reports a
-    Content-Security-Policy violation (an inline script or style the policy blocked)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    violations = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text) if "Content Security Policy" in message.text else None
-        ),
-    )
-    yield page
-    context.close()
+def new_page(browser):
+    """Open a page in a browser context of its own (`new_page(timezone_id=…, locale=…)`): a
+    1280×900 window, British English, Bogotá time (the demo event's zone) unless told
+    otherwise. The test fails if Chromium reports a Content-Security-Policy violation on any
+    of them (an inline script or style the policy blocked)."""
+    contexts, violations = [], []
+
+    def open_page(**options):
+        options = {
+            "viewport": {"width": 1280, "height": 900},
+            "locale": "en-GB",
+            "timezone_id": "America/Bogota",
+            **options,
+        }
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
     assert violations == []
+
+
+@pytest.fixture
+def page(new_page):
+    """A new browser page (see `new_page`)."""
+    return new_page()
 
 
 @dataclass
@@ -77,11 +99,13 @@ class Site:
 @pytest.fixture
 def site(live_server) -> Site:
     """The demo programme two days from now, open for registration; a confirmed participant
-    with the first two sessions on their agenda, and a participant yet to confirm."""
+    in Madrid with the first two sessions on their agenda, and a participant yet to confirm."""
     event = demo_programme_load(starts_in=timedelta(days=2))
     category = CategoryFactory(name="National governments and public agencies")
     sessions = list(event.sessions.order_by("starts_at")[:3])
-    confirmed = RegistrationFactory(event=event, category=category, status="confirmed")
+    confirmed = RegistrationFactory(
+        event=event, category=category, status="confirmed", time_zone="Europe/Madrid"
+    )
     for session in sessions[:2]:
         SessionChoice.objects.create(registration=confirmed, session=session)
     pending = RegistrationFactory(event=event, category=category, status="pending")

@@ -20,8 +20,8 @@ def test_manage_page_queries_constant(client, django_assert_num_queries, size):
     # Registration, its choices, the sessions with their seat counts, the form's categories.
     with django_assert_num_queries(4):
         response = client.get(registration.get_absolute_url())
-    ((_day, themes),) = response.context["agenda"]
-    assert sum(len(day_sessions) for _theme, day_sessions in themes) == size
+    ((_day, slots),) = response.context["agenda"].days
+    assert sum(len(slot_sessions) for _starts, slot_sessions in slots) == size
 
 
 def test_manage_page_escapes_participant_name(client):
