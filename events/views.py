@@ -227,7 +227,7 @@ def _programme_days(sessions: list[Session], event) -> dict:
 
 class ProgrammePage(Page):
     template_name = "events/programme.html"
-    FILTERS = ("theme", "format", "room")
+    FILTERS = ("day", "theme", "format", "room")
 
     def scope(self) -> tuple:
         # The page shows the filters it understood, whatever else the query string holds.
@@ -238,13 +238,19 @@ class ProgrammePage(Page):
 
     def context(self) -> dict:
         wanted = {name: self.request.GET.get(name) for name in self.FILTERS}
+        days = [
+            self.event.start_date + timedelta(days=n)
+            for n in range((self.event.end_date - self.event.start_date).days + 1)
+        ]
         themes = list(selectors.themes_for_event(event=self.event))
         rooms = list(selectors.rooms_for_event(event=self.event))
         formats = Session.Format
+        selected_day = next((d for d in days if d.isoformat() == wanted["day"]), None)
         selected_theme = next((t for t in themes if t.slug == wanted["theme"]), None)
         selected_room = next((r for r in rooms if str(r.pk) == wanted["room"]), None)
         selected_format = wanted["format"] if wanted["format"] in formats else None
         selected = {
+            "day": selected_day and selected_day.isoformat(),
             "theme": selected_theme and selected_theme.slug,
             "format": selected_format,
             "room": selected_room and str(selected_room.pk),
@@ -261,16 +267,22 @@ class ProgrammePage(Page):
             []
             if self.unknown_filter
             else selectors.sessions_for_programme(
-                event=self.event, theme=selected_theme, format=selected_format, room=selected_room
+                event=self.event,
+                day=selected_day,
+                theme=selected_theme,
+                format=selected_format,
+                room=selected_room,
             )
         )
         query = filters.urlencode()
         return {
             **_programme_days(sessions, self.event),
+            "event_days": [(day.isoformat(), day) for day in days],
             "themes": themes,
             "rooms": rooms,
             "formats": formats.choices,
             "filters": filters,
+            "selected_day": selected_day,
             "selected_theme": selected_theme,
             "selected_room": selected_room,
             "selected_format": selected_format,

@@ -40,11 +40,13 @@ def time_element(moment: datetime, zone: str) -> SafeString:
 
 
 @register.simple_tag
-def clock(moment: datetime, zone: str, unless_like: str = "") -> str:
-    """`<time datetime="2023-11-27T09:00-05:00">09:00</time>`: the clock time in the zone;
-    nothing when `unless_like`'s clocks read the same."""
+def clock(moment: datetime, zone: str, unless_like: str = "", named: bool = False) -> str:
+    """`<time datetime="2023-11-27T09:00-05:00">09:00</time>`: the clock time in the zone,
+    followed by the zone's name if `named`; nothing when `unless_like`'s clocks read the same."""
     if unless_like and zones.same_clock(moment, zone, unless_like):
         return ""
+    if named:
+        return format_html("{}, {}", time_element(moment, zone), zones.zone_name(zone, moment))
     return time_element(moment, zone)
 
 

@@ -76,3 +76,41 @@ def test_programme_fits_a_phone_screen(live_server, page, event):
     first_card = page.locator("article.session-card").first.bounding_box()
     assert first_card["x"] >= 0
     assert first_card["x"] + first_card["width"] <= 390
+
+
+def test_programme_filters_by_day_and_jumps_to_a_day(live_server, page, event):
+    page.goto(f"{live_server.url}/events/{event.slug}/programme/")
+    jump = page.get_by_role("navigation", name="Jump to a day")
+    expect(jump.get_by_role("link")).to_have_text(
+        ["Monday 27 November", "Tuesday 28 November", "Wednesday 29 November"]
+    )
+    jump.get_by_role("link", name="Wednesday 29 November").click()
+    expect(page).to_have_url(re.compile(r"/programme/#day-2023-11-29$"))
+    expect(page.locator("#day-2023-11-29")).to_be_in_viewport()
+
+    filters = page.get_by_role("navigation", name="Filters")
+    filters.get_by_role("link", name="Tue 28 Nov").click()
+    expect(page).to_have_url(re.compile(r"/programme/\?day=2023-11-28$"))
+    assert page.locator("main section[aria-labelledby^=day-] h2").all_inner_texts() == [
+        "Tuesday 28 November 2023"
+    ]
+    expect(page.get_by_role("navigation", name="Jump to a day")).to_have_count(0)
+    filters.get_by_role("link", name="Cybersecurity", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/programme/\?day=2023-11-28&theme=cybersecurity$"))
+    assert page.locator("a.session-title").all_inner_texts() == [
+        "Protecting critical infrastructure",
+        "Workshop: incident response across CSIRTs",
+        "Cybersecurity skills and careers",
+    ]
+
+
+def test_programme_filters_usable_at_360_pixels(live_server, page, event):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/events/{event.slug}/programme/?day=2023-11-28&theme=plenary")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    links = page.get_by_role("navigation", name="Filters").get_by_role("link")
+    assert links.count() > 15
+    for index in range(links.count()):
+        box = links.nth(index).bounding_box()
+        # Every filter is on the screen: none hides in a row that scrolls sideways.
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, links.nth(index).inner_text()
