@@ -156,13 +156,18 @@ def zone_label(zone: str, at: datetime | None = None) -> str:
 
 def zone_find(text: str, *, also: str = "") -> str | None:
     """The zone a participant typed or picked: its label in the list (with or without the
-    offset, ignoring case and accents), its IANA id, or the label of `also` (the zone stored
-    before, which the list may not hold). None when nothing matches."""
+    offset, ignoring case and accents), its IANA id, its city alone when no other zone has
+    that name, or the label of `also` (the zone stored before, which the list may not hold).
+    None when nothing matches."""
     wanted = _sort_key(text.strip())
     candidates = [(choice.zone, choice.label) for choice in zone_choices()]
     if also:
         candidates.append((also, zone_label(also)))
+    by_city = set()
     for zone, label in candidates:
-        if wanted in {zone.casefold(), _sort_key(label), _sort_key(label.rpartition(" (")[0])}:
+        place = label.rpartition(" (")[0]
+        if wanted in {zone.casefold(), _sort_key(label), _sort_key(place)}:
             return zone
-    return None
+        if wanted == _sort_key(place.partition(", ")[0]):
+            by_city.add(zone)
+    return by_city.pop() if len(by_city) == 1 else None

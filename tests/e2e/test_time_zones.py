@@ -87,3 +87,19 @@ def test_manage_page_in_the_participants_zone_and_the_visitors(new_page, live_se
         home.locator("#mine-heading ~ ul > li").first.locator(".participant-time")
     ).to_be_visible()
     expect(home.locator(".visitor-time")).to_have_count(0)
+
+
+def test_register_suggests_the_chosen_countrys_zones_first(page, live_server, site):
+    page.goto(f"{live_server.url}/events/{site.event.slug}/register/")
+    options = page.locator("#id_time_zone-list option")
+    expect(options.first).to_have_attribute("value", "Coordinated Universal Time (UTC)")
+    page.get_by_label("Country").select_option(label="Brazil")
+    assert {options.nth(n).get_attribute("data-country") for n in range(16)} == {"BR"}
+    expect(options.nth(16)).not_to_have_attribute("data-country", "BR")
+    page.get_by_label("Your time zone").fill("Manaus")
+    page.get_by_label("Your time zone").press("Escape")
+    page.get_by_label("Your time zone").press("Enter")
+    expect(page.locator("#error-summary")).to_be_focused()
+    # Sent back with errors, the page keeps the zone as typed and Brazil's zones first.
+    expect(page.get_by_label("Your time zone")).to_have_value("Manaus")
+    expect(options.first).to_have_attribute("data-country", "BR")

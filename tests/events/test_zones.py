@@ -110,3 +110,10 @@ def test_zone_find_refuses_what_the_list_does_not_hold():
     label = zones.zone_label("America/Buenos_Aires")
     assert label.startswith("Buenos Aires (UTC−")
     assert zones.zone_find(label, also="America/Buenos_Aires") == "America/Buenos_Aires"
+
+
+def test_zone_find_by_city_alone_when_no_other_zone_has_its_name():
+    with translation.override("es"):
+        assert zones.zone_find("bruselas") == "Europe/Brussels"
+        assert zones.zone_find("São Paulo") == "America/Sao_Paulo"
+    assert zones.zone_find("Colombia") is None  # a country is no city
