@@ -103,7 +103,7 @@ def test_register_errors_take_focus_to_a_summary_linking_each_field(page, live_s
         ("Country: This field is required.", "#id_country"),
         ("Stakeholder category: This field is required.", "#id_category"),
         (
-            "I have read and accept the privacy notice.: You must accept the privacy notice "
+            "I have read and accept the privacy notice. You must accept the privacy notice "
             "to register.",
             "#id_privacy_consent",
         ),

@@ -4,6 +4,7 @@ from datetime import timedelta
 import pytest
 
 from registrations.emails import message_email
+from registrations.models import SessionChoice
 from registrations.outbox import message_queue
 from tests.factories import RegistrationFactory, SessionFactory
 
@@ -159,4 +160,17 @@ def test_confirmation_gives_the_first_sessions_time_in_both_zones():
         "The first session: Opening\n"
         "When: Wednesday 27 November 2030, 08:00–09:00, Bogotá Time (UTC−5)\n"
         "Your time: Wednesday 27 November 2030, 22:00–23:00, Tokyo Time (UTC+9)"
+    )
+
+
+def test_event_reminder_lists_sessions_in_both_zones():
+    registration = RegistrationFactory(status="confirmed", time_zone="America/Sao_Paulo")
+    session = SessionFactory(event=registration.event, title="Data spaces")
+    SessionChoice.objects.create(registration=registration, session=session)
+    body = email_for(registration, kind="event_reminder").body
+    assert body.split("\n\n")[3] == (
+        "Your sessions:\n"
+        "- Data spaces\n"
+        "  Wednesday 27 November 2030, 09:00–10:00, Bogotá Time (UTC−5)\n"
+        "  Your time: Wednesday 27 November 2030, 11:00–12:00, São Paulo Time (UTC−3)"
     )

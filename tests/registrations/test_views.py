@@ -1,6 +1,7 @@
 """The participant's pages, beyond the path through them in test_flow.py."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -121,10 +122,51 @@ def test_manage_errors_summarised_with_a_link_to_each_field(client):
     assert summary.attrs["role"] == "alert"
     assert [(link.text, link.attrs["href"]) for link in summary.select("a")] == [
         ("Full name: This field is required.", "#id_full_name"),
-        ("How will you attend?: This field is required.", "#id_mode_0"),
+        ("How will you attend? This field is required.", "#id_mode_0"),
     ]
     # A radio group's link leads to its first button.
     assert page.one("input", id_="id_mode_0").attrs["value"] == "in_person"
     assert page.one("title").text == f"Error: 2 problems · Your registration · {registration.event}"
     registration.refresh_from_db()
     assert registration.full_name != ""
+
+
+def test_manage_page_leads_with_my_sessions_then_the_programme_by_start_time(client):
+    registration = RegistrationFactory(status="confirmed", time_zone="Europe/Madrid")
+    event = registration.event
+    early_a = SessionFactory(event=event, title="Early A")  # 09:00 in Bogotá
+    late = SessionFactory(
+        event=event,
+        title="Late",
+        starts_at=early_a.starts_at + timedelta(hours=5),
+        ends_at=early_a.starts_at + timedelta(hours=6),
+    )
+    early_b = SessionFactory(event=event, title="Early B")
+    services.session_choose(registration=registration, session_id=late.pk)
+    services.session_choose(registration=registration, session_id=early_b.pk)
+
+    page = parse(client.get(registration.get_absolute_url()))
+    headings = [s.attrs.get("aria-labelledby") for s in page.select("section")]
+    assert headings[:3] == ["mine-heading", "subscribe-heading", "agenda-heading"]
+    sections = [
+        page.one("section", **{"aria-labelledby": h}) for h in ("mine-heading", "agenda-heading")
+    ]
+    mine = sections[0].select("li")
+    assert [li.attrs["id"] for li in mine] == [f"mine-{early_b.pk}", f"mine-{late.pk}"]
+    assert [time.attrs["datetime"] for time in mine[0].select("time")] == [
+        "2030-11-27T09:00-05:00",
+        "2030-11-27T10:00-05:00",
+        "2030-11-27T15:00+01:00",
+        "2030-11-27T16:00+01:00",
+    ]
+    assert mine[0].one("span", cls="participant-time").text == "(Madrid Time: 15:00–16:00)"
+    slots = sections[1].select("h4")
+    assert [slot.text for slot in slots] == [
+        "09:00 (Madrid Time: 15:00)",
+        "14:00 (Madrid Time: 20:00)",
+    ]
+    lists = sections[1].select("ul", cls="list-group")
+    assert [[li.attrs["id"] for li in ul.select("li")] for ul in lists] == [
+        [f"session-{early_a.pk}", f"session-{early_b.pk}"],
+        [f"session-{late.pk}"],
+    ]
