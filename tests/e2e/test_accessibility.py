@@ -60,10 +60,14 @@ def pages(site: Site) -> list[tuple[str, str]]:
     ]
 
 
-@pytest.mark.parametrize("language", ["en", "es", "pt"])
-def test_axe_finds_no_serious_or_critical_violation(new_page, live_server, site, language, capsys):
+@pytest.mark.parametrize(
+    ("language", "width"), [("en", 1280), ("es", 1280), ("pt", 1280), ("es", 360)]
+)
+def test_axe_finds_no_serious_or_critical_violation(
+    new_page, live_server, site, language, width, capsys
+):
     # A visitor in Tokyo: the pages also show their own times (static/js/local-time.js).
-    page = new_page(timezone_id="Asia/Tokyo")
+    page = new_page(timezone_id="Asia/Tokyo", viewport={"width": width, "height": 900})
     page.context.add_cookies(
         [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
     )
@@ -78,7 +82,8 @@ def test_axe_finds_no_serious_or_critical_violation(new_page, live_server, site,
             found["register (with errors)"] = axe_severe(page)
     counts = {name: sum(v["nodes"] for v in violations) for name, violations in found.items()}
     with capsys.disabled():
-        print(f"\naxe-core serious+critical nodes, {language}: {sum(counts.values())}")
+        total = sum(counts.values())
+        print(f"\naxe-core serious+critical nodes, {language}, {width} px wide: {total}")
         for name, count in counts.items():
             rules = ", ".join(f"{v['rule']} {v['nodes']}" for v in found[name])
             print(f"  {name:24} {count:3}  {rules}")
