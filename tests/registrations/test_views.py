@@ -1,13 +1,13 @@
 """The participant's pages, beyond the path through them in test_flow.py."""
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.urls import reverse
 
 from registrations import services
-from tests.factories import RegistrationFactory, SessionFactory
+from tests.factories import EventFactory, RegistrationFactory, SessionFactory
 from tests.pages import parse
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +170,21 @@ def test_manage_page_leads_with_my_sessions_then_the_programme_by_start_time(cli
         [f"session-{early_a.pk}", f"session-{early_b.pk}"],
         [f"session-{late.pk}"],
     ]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("en", "Registration opens on 1 October 2030 at 08:00, Bogotá Time (UTC−5)."),
+        ("es", "La inscripción abre el 1 de octubre de 2030 a las 08:00, hora de Bogotá (UTC−5)."),
+    ],
+)
+def test_registration_not_open_yet_says_when_in_the_events_zone(client, language, expected):
+    # 13:00 UTC: the page is not in UTC but in the event's zone, named.
+    opens = datetime(2030, 10, 1, 13, tzinfo=UTC)
+    event = EventFactory(registration_opens_at=opens)
+    client.cookies["django_language"] = language
+    page = parse(client.get(reverse("registrations:register", args=[event.slug])))
+    reason = page.one("p", id_="closed-reason")
+    assert reason.text == expected
+    assert reason.one("time").attrs["datetime"] == "2030-10-01T08:00-05:00"
