@@ -4,6 +4,9 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 # Absolute links in emails and feeds (`make run`): the server's own address unless set.
 SITE_URL ?= http://localhost:$(PORT)
+# When the demo event is: `make run DEMO_WHEN=--past` moves it to the past, with participants
+# checked in whose certificates of attendance can be downloaded.
+DEMO_WHEN ?= --starts-in-minutes 60
 export DJANGO_SETTINGS_MODULE := alliance.settings
 
 .PHONY: run test lint format bench messages clean
@@ -20,7 +23,8 @@ $(VENV)/.installed: pyproject.toml
 # SITE_URL is set.
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_demo --organiser --starts-in-minutes 60
+	$(PY) manage.py load_demo --organiser $(DEMO_WHEN)
+	$(PY) manage.py load_demo_checkpoints
 	mkdir -p var/broker
 	export DEBUG=1 SITE_URL=$(SITE_URL); \
 	if [ -z "$$REDIS_URL$$CELERY_BROKER_URL" ]; then export CELERY_BROKER_URL=filesystem://; fi; \

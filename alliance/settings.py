@@ -5,6 +5,8 @@ runs Celery tasks eagerly and caches in memory: nothing external is needed. DATA
 REDIS_URL, EMAIL_URL, SECRET_KEY, ALLOWED_HOSTS and DEBUG switch to real components.
 """
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -29,6 +31,17 @@ DEBUG = env_bool("DEBUG", default=False)
 # SECRET_KEY, and `check --deploy` refuses this one (alliance/checks.py).
 DEVELOPMENT_SECRET_KEY = "django-insecure-alliance-days-local-development-only"  # noqa: S105
 SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+# Participants' passes are signed with this Ed25519 key (base64url of its 32 bytes; `manage.py
+# pass_keygen` makes one). The embedded default is derived from a public string: it serves
+# development only, and `check --deploy` refuses it like the development SECRET_KEY.
+DEVELOPMENT_PASS_SIGNING_KEY = (
+    base64.urlsafe_b64encode(hashlib.sha256(b"alliance-days-development-pass-key").digest())
+    .rstrip(b"=")
+    .decode()
+)
+PASS_SIGNING_KEY = os.environ.get("PASS_SIGNING_KEY") or DEVELOPMENT_PASS_SIGNING_KEY
+# After a key rotation: the old public keys (base64url), whose passes are still accepted.
+PASS_RETIRED_PUBLIC_KEYS = env_list("PASS_RETIRED_PUBLIC_KEYS", "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000").rstrip("/")
@@ -49,6 +62,8 @@ INSTALLED_APPS = [
     "alliance.apps.AllianceConfig",
     "events",
     "registrations",
+    "checkin",
+    "attendance",
 ]
 
 MIDDLEWARE = [
@@ -270,6 +285,9 @@ RATE_LIMITS = {
     },
     "link": {"per_ip": 10, "per_email": 3, "window": 600},
 }
+# Check-in staff: scans and searches per account per minute (a scanner reads at most a few
+# passes a second; an offline queue uploads in one burst, and is retried when refused).
+CHECK_IN_RATE_PER_MINUTE = int(os.environ.get("CHECK_IN_RATE_PER_MINUTE", "600"))
 # How many reverse proxies in front of the app append to X-Forwarded-For (0: none, trust none).
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_IPWARE_PROXY_COUNT = TRUSTED_PROXY_COUNT or None

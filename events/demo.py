@@ -145,11 +145,13 @@ def _upsert(model, lookup: dict, values: dict):
 
 
 @transaction.atomic
-def demo_programme_load(*, starts_in: timedelta | None = None) -> Event:
+def demo_programme_load(*, starts_in: timedelta | None = None, past: bool = False) -> Event:
     """Create or update the demo event. Loading it twice changes nothing.
 
     With `starts_in`, the whole programme moves so the first session starts that long from now
-    (to try reminders and livestreams today); sessions that move get a higher SEQUENCE.
+    (to try reminders and livestreams today); with `past`, it moves by whole days so that its
+    last day was yesterday (to try what follows an event). Sessions that move get a higher
+    SEQUENCE.
     """
     event, _ = Event.objects.get_or_create(slug=EVENT["slug"], defaults=EVENT)
     tz = event.tz
@@ -158,6 +160,10 @@ def demo_programme_load(*, starts_in: timedelta | None = None) -> Event:
     shift = timedelta(0)
     if starts_in is not None:
         shift = (timezone.now() + starts_in).replace(second=0, microsecond=0) - first
+    elif past:
+        # Whole days added to times in the event's zone keep each session's time of day.
+        yesterday = timezone.localdate(timezone=tz) - timedelta(days=1)
+        shift = yesterday - last.date()
     event_values = {
         **EVENT,
         "start_date": (first + shift).astimezone(tz).date(),

@@ -17,6 +17,7 @@ from events.models import Session
 from events.selectors import session_first, sessions_for_calendar
 
 from .models import Message, Registration
+from .pass_lifecycle import registration_pass_png
 from .selectors import sessions_chosen
 
 # Registration messages that carry the whole event's invitation: (METHOD, SEQUENCE).
@@ -26,6 +27,10 @@ EVENT_INVITATIONS = {
     Message.Kind.CANCELLED: ("CANCEL", 1),
 }
 SESSION_INVITATIONS = {Message.Kind.SESSION_INVITE, Message.Kind.SESSION_CANCEL}
+# Messages announcing a place: they carry the participant's pass (built when sent, so it is
+# the current one; an error building it fails this message only, see delivery.py).
+PASS_ATTACHED = {Message.Kind.CONFIRMED, Message.Kind.PROMOTED}
+QR_ATTACHMENT_NAME = "alliance-days-pass.png"
 
 
 def _invitation(message: Message, session: Session | None) -> tuple[str, bytes] | None:
@@ -110,6 +115,10 @@ def message_email(*, message: Message, session: Session | None = None) -> EmailM
             context["livestream"] = session.livestream(
                 registered=registration.status == registration.Status.CONFIRMED
             )
+    pass_image = (
+        registration_pass_png(registration=registration) if message.kind in PASS_ATTACHED else None
+    )
+    context["pass_attached"] = pass_image is not None
     if message.kind in {Message.Kind.CONFIRMED, Message.Kind.PROMOTED}:
         context["first_session"] = session_first(event=event)  # its time, in both zones
     if message.kind == Message.Kind.EVENT_REMINDER:
@@ -133,4 +142,6 @@ def message_email(*, message: Message, session: Session | None = None) -> EmailM
         method, content = invitation
         email.attach_alternative(content.decode(), f"text/calendar; method={method}")
         email.attach("invite.ics", content.decode(), f"text/calendar; method={method}")
+    if pass_image:
+        email.attach(QR_ATTACHMENT_NAME, pass_image, "image/png")
     return email

@@ -2,6 +2,7 @@
 
 import secrets
 
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -11,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from events.models import TIME_ZONE_CHOICES, Event, Session
 
 from .countries import COUNTRY_CHOICES
+from .passes import new_pass_id
 
 TOKEN_PREFIX_LENGTH = 12
 
@@ -32,6 +34,16 @@ class StakeholderCategory(models.Model):
         blank=True,
         help_text=_(
             "Most in-person places this group may take at one event. Empty means no quota."
+        ),
+    )
+    badge_colour = models.CharField(
+        _("badge colour"),
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour like #1a2b3c."))],
+        help_text=_(
+            "The band printed on this group's badges, with its name. Empty: a colour of the "
+            "badge palette, by position."
         ),
     )
 
@@ -94,6 +106,11 @@ class Registration(models.Model):
     # then compared in constant time; a new token revokes the old links.
     token = models.CharField(max_length=64, unique=True, editable=False)
     token_prefix = models.CharField(max_length=TOKEN_PREFIX_LENGTH, db_index=True, editable=False)
+    # The public id in the signed pass (registrations/passes.py): not a secret, and unrelated
+    # to the token. A new one revokes the old pass (PassRevocation).
+    pass_id = models.CharField(
+        _("pass id"), max_length=22, unique=True, default=new_pass_id, editable=False
+    )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     waitlisted_at = models.DateTimeField(_("waitlisted at"), null=True, blank=True)
@@ -126,6 +143,37 @@ class Registration(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status != self.Status.CANCELLED
+
+
+class PassRevocation(models.Model):
+    """A pass that no longer admits: its registration was cancelled or the pass renewed. The
+    check-in page downloads the event's list; it holds pass ids and nothing personal."""
+
+    class Reason(models.TextChoices):
+        CANCELLED = "cancelled", _("Registration cancelled")
+        RENEWED = "renewed", _("Pass renewed")
+
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="+", verbose_name=_("event")
+    )
+    registration = models.ForeignKey(
+        Registration,
+        on_delete=models.CASCADE,
+        related_name="pass_revocations",
+        verbose_name=_("registration"),
+    )
+    pass_id = models.CharField(_("pass id"), max_length=22, unique=True)
+    reason = models.CharField(_("reason"), max_length=20, choices=Reason)
+    revoked_at = models.DateTimeField(_("revoked at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-revoked_at"]
+        verbose_name = _("revoked pass")
+        verbose_name_plural = _("revoked passes")
+        indexes = [models.Index(fields=["event", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return self.pass_id
 
 
 class SessionChoice(models.Model):
@@ -175,6 +223,7 @@ class Message(models.Model):
         SESSION_CANCEL = "session_cancel", _("Session invitation cancelled")
         EVENT_REMINDER = "event_reminder", _("Reminder: the event starts tomorrow")
         SESSION_REMINDER = "session_reminder", _("Reminder: a session starts soon")
+        CERTIFICATE = "certificate", _("Certificate of attendance")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Pending")

@@ -54,6 +54,15 @@ def registration_data_export(*, registration: Registration) -> dict:
             }
             for choice in registration.choices.select_related("session").order_by("pk")
         ],
+        "pass_id": registration.pass_id,
+        # Check-ins (the checkin app) are read through their reverse relation: registrations
+        # never imports checkin, which builds on it.
+        "check_ins": [
+            {"checkpoint": checkpoint, "day": day.isoformat(), "scanned_at": _iso(scanned_at)}
+            for checkpoint, day, scanned_at in registration.check_ins.order_by(
+                "scanned_at"
+            ).values_list("checkpoint__name", "day", "scanned_at")
+        ],
         "emails": [
             {"kind": kind, "status": status, "sent_at": _iso(sent_at)}
             for kind, status, sent_at in registration.messages.order_by("pk").values_list(

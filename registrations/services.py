@@ -19,8 +19,9 @@ from events.models import Event, Session
 from events.services import programme_save, session_save, sessions_save
 
 from .invitations import invites_reconcile
-from .models import Message, Registration, SessionChoice, StakeholderCategory
+from .models import Message, PassRevocation, Registration, SessionChoice, StakeholderCategory
 from .outbox import message_queue, task_enqueue
+from .pass_lifecycle import pass_revoke
 
 PRIVACY_NOTICE_VERSION = "2026-12"  # adds how long data is kept, and by whom
 
@@ -200,6 +201,7 @@ def registration_cancel(*, registration_id: int) -> Registration:
         registration.status = Registration.Status.CANCELLED
         registration.cancelled_at = timezone.now()
         registration.save(update_fields=["status", "cancelled_at"])
+        pass_revoke(registration=registration, reason=PassRevocation.Reason.CANCELLED)
         registration.choices.all().delete()
         invites_reconcile(registration_id=registration.pk)
         message_queue(registration=registration, kind=Message.Kind.CANCELLED)

@@ -19,6 +19,11 @@ def _hit(key: str, window: int) -> int:
         return 1
 
 
+def rate_exceeded(*, key: str, limit: int, window: int) -> bool:
+    """Count one hit of `key`; True when it went over `limit` within the window (seconds)."""
+    return _hit(f"throttle:{key}", window) > limit
+
+
 def throttle_exceeded(*, scope: str, ip: str, email: str | None = None) -> bool:
     """Count this attempt; True when the IP or the email address went over its limit."""
     limits = settings.RATE_LIMITS[scope]

@@ -11,6 +11,7 @@ urlpatterns = [
     path("r/<str:token>/confirm/", views.confirm, name="confirm"),
     path("r/<str:token>/cancel/", views.cancel, name="cancel"),
     path("r/<str:token>/renew/", views.revoke, name="revoke"),
+    path("r/<str:token>/pass/renew/", views.pass_renew, name="pass_renew"),
     path("r/<str:token>/data.json", views.data_export, name="data_export"),
     path("r/<str:token>/delete/", views.delete, name="delete"),
     path("r/<str:token>/sessions/<int:session_id>/", views.session_choice, name="session_choice"),

@@ -15,10 +15,11 @@ from events.models import Session
 from events.selectors import event_get_visible, events_published, session_get
 from events.views import CalendarFeed
 
-from . import personal_data, selectors, services
+from . import pass_lifecycle, personal_data, selectors, services
 from .emails import watch_url
 from .forms import LinkRequestForm, ManageForm, RegistrationForm
 from .models import Registration
+from .pass_lifecycle import pass_image_data_uri
 from .throttle import client_ip, throttle_exceeded
 
 
@@ -124,8 +125,25 @@ def manage(request, registration):
         if registration.status == Registration.Status.CONFIRMED
         else [],
         "waitlist_position": services.waitlist_position(registration=registration),
+        "pass_image": pass_image_data_uri(registration=registration),
     }
     return render(request, "registrations/manage.html", context)
+
+
+@require_POST
+@with_registration
+def pass_renew(request, registration):
+    """Replace the pass at its owner's request (lost, or shown to someone): the old code is
+    revoked at every scanner."""
+    try:
+        registration = pass_lifecycle.pass_renew(registration_id=registration.pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request, _("Your pass has been replaced: the old one no longer admits anyone.")
+        )
+    return redirect(registration)
 
 
 @require_POST

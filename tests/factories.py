@@ -114,3 +114,14 @@ class RegistrationFactory(factory.django.DjangoModelFactory):
     status = "pending"
     token = factory.LazyFunction(new_token)
     token_prefix = factory.LazyAttribute(lambda o: o.token[:TOKEN_PREFIX_LENGTH])
+
+
+class CheckpointFactory(factory.django.DjangoModelFactory):
+    """The main entrance of an event; pass `session=` (and kind="session") for a door."""
+
+    class Meta:
+        model = "checkin.Checkpoint"
+
+    event = factory.SubFactory(EventFactory)
+    name = factory.Sequence(lambda n: f"Entrance {n}")
+    kind = "entrance"

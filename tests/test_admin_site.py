@@ -25,6 +25,8 @@ from django_celery_beat.models import (
     SolarSchedule,
 )
 
+from checkin.demo import demo_checkpoints_load
+from checkin.models import CheckIn
 from events.demo import demo_programme_load
 from registrations import services
 from registrations.models import Registration, StakeholderCategory
@@ -111,6 +113,15 @@ def demo(django_capture_on_commit_callbacks):
             services.session_choose(registration=registration, session_id=workshop.pk)
         register(event, "elena@example.org")  # pending
         services.registration_cancel(registration_id=register(event, "fabio@example.org").pk)
+        entrance, *_doors = demo_checkpoints_load()
+        # Scans are only accepted on the event's days, a week away: recorded as one would be.
+        CheckIn.objects.create(
+            registration=seated,
+            checkpoint=entrance,
+            day=event.start_date,
+            scanned_at=event.starts_at,
+            nonce="demo-scan-1",
+        )
     CrontabSchedule.objects.create(minute="0", hour="7", timezone="America/Bogota")
     SolarSchedule.objects.create(event="sunrise", latitude="10.39", longitude="-75.51")
     ClockedSchedule.objects.create(clocked_time=event.starts_at)
@@ -169,6 +180,7 @@ def test_change_form_saved_unchanged_by_organiser_changes_nothing(
     assert {model._meta.app_label for model in changed} == {
         "events",
         "registrations",
+        "checkin",
         "django_celery_beat",
     }
     for model in changed:
@@ -184,12 +196,14 @@ def test_home_lists_programme_and_registrations_first_periodic_tasks_last(client
         "events",
         "registrations",
         "auth",
+        "checkin",
         "django_celery_beat",
     ]
     assert [h2.text for h2 in parse(response).select("caption")] == [
         "Programme",
         "Registrations",
         "Authentication and Authorization",
+        "Check-in",
         "Periodic Tasks",
     ]
 

@@ -38,6 +38,7 @@ def production_env(database: str, **extra: str) -> dict[str, str]:
         "DJANGO_SETTINGS_MODULE": "alliance.settings",
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        "PASS_SIGNING_KEY": secrets.token_urlsafe(32),  # 32 bytes, base64url
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": f"{POSTGRES}/{database}",
         "REDIS_URL": REDIS_URL,

@@ -1,3 +1,4 @@
+import base64
 import os
 import re
 import secrets
@@ -21,8 +22,17 @@ LEFT_OUT = (
     "DJANGO_ALLOW_ASYNC_UNSAFE",
     "REDIS_URL",
     "CELERY_BROKER_URL",
+    "PASS_SIGNING_KEY",
+    "PASS_RETIRED_PUBLIC_KEYS",
 )
-PRODUCTION = {"DEBUG": "0", "HTTPS": "1", "ALLOWED_HOSTS": "days.example.org"}
+# A pass signing key made for these tests (any 32 bytes, base64url).
+PASS_KEY = base64.urlsafe_b64encode(secrets.token_bytes(32)).rstrip(b"=").decode()
+PRODUCTION = {
+    "DEBUG": "0",
+    "HTTPS": "1",
+    "ALLOWED_HOSTS": "days.example.org",
+    "PASS_SIGNING_KEY": PASS_KEY,
+}
 BROKER = {"REDIS_URL": "redis://redis.internal:6379/0"}
 
 
@@ -62,6 +72,7 @@ def test_check_deploy_development_defaults_flagged():
     assert flagged == {
         "alliance.E001",  # the embedded development SECRET_KEY
         "alliance.E002",  # no broker: tasks would run in the web process
+        "alliance.E003",  # the embedded development pass signing key
         "security.W004",  # no HSTS
         "security.W008",  # no HTTPS redirect
         "security.W009",  # the embedded development SECRET_KEY
@@ -85,6 +96,31 @@ def test_check_deploy_without_broker_fails_at_error_level():
 
     assert result.returncode == 1
     assert re.findall(r"\((\w+\.[EW]\d+)\)", result.stderr) == ["alliance.E002"]
+
+
+def test_check_deploy_default_pass_key_fails_at_error_level():
+    production = {name: value for name, value in PRODUCTION.items() if name != "PASS_SIGNING_KEY"}
+    result = check_deploy(fail_level="ERROR", **production, **BROKER, SECRET_KEY=random_key())
+
+    assert result.returncode == 1
+    assert re.findall(r"\((\w+\.[EW]\d+)\)", result.stderr) == ["alliance.E003"]
+
+
+@pytest.mark.parametrize(
+    "env",
+    [
+        {"PASS_SIGNING_KEY": "too-short"},
+        {"PASS_SIGNING_KEY": "not base64 at all!"},
+        {"PASS_RETIRED_PUBLIC_KEYS": "AAAA"},
+    ],
+)
+def test_check_malformed_pass_keys_fail_at_error_level(env):
+    result = check_deploy(
+        fail_level="ERROR", **{**PRODUCTION, **env}, **BROKER, SECRET_KEY=random_key()
+    )
+
+    assert result.returncode == 1
+    assert re.findall(r"\((\w+\.[EW]\d+)\)", result.stderr) == ["alliance.E004"]
 
 
 @pytest.mark.parametrize(

@@ -146,6 +146,7 @@ def test_confirmed_email_mime_tree_carries_event_request(event, django_capture_o
         [
             ("multipart/alternative", ["text/plain", "text/html", "text/calendar"]),
             "text/calendar",
+            "image/png",  # the participant's pass
         ],
     )
     alternative, attachment = message.get_payload()[0].get_payload()[2], message.get_payload()[1]

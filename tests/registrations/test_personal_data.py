@@ -2,7 +2,7 @@
 retention period after which organisers' events anonymise it anyway."""
 
 import json
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django_celery_beat.models import PeriodicTask
 
+from checkin.models import CheckIn
 from registrations.models import Message, Registration, SessionChoice
 from registrations.personal_data import (
     registration_anonymise,
@@ -17,7 +18,7 @@ from registrations.personal_data import (
     registrations_anonymise_expired,
 )
 from registrations.tasks import messages_deliver
-from tests.factories import EventFactory, RegistrationFactory, SessionFactory
+from tests.factories import CheckpointFactory, EventFactory, RegistrationFactory, SessionFactory
 from tests.pages import parse
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +42,7 @@ def participant():
 def test_registration_data_export_holds_everything(participant):
     data = registration_data_export(registration=participant)
 
-    assert sorted(data) == ["emails", "event", "registration", "sessions"]
+    assert sorted(data) == ["check_ins", "emails", "event", "pass_id", "registration", "sessions"]
     assert data["event"] == {"name": participant.event.name, "slug": participant.event.slug}
     person = data["registration"]
     assert (person["full_name"], person["email"], person["job_title"], person["needs"]) == (
@@ -57,6 +58,25 @@ def test_registration_data_export_holds_everything(participant):
     )
     assert [(s["title"], s["status"]) for s in data["sessions"]] == [("Data governance", "chosen")]
     assert data["emails"] == [{"kind": "confirmed", "status": "sent", "sent_at": None}]
+    assert (data["pass_id"], data["check_ins"]) == (participant.pass_id, [])
+
+
+def test_registration_data_export_holds_the_check_ins(participant):
+    entrance = CheckpointFactory(event=participant.event, name="Main entrance")
+    scanned_at = datetime(2030, 11, 27, 14, 3, tzinfo=UTC)
+    CheckIn.objects.create(
+        registration=participant,
+        checkpoint=entrance,
+        day=date(2030, 11, 27),
+        scanned_at=scanned_at,
+        nonce="export-test",
+    )
+
+    data = registration_data_export(registration=participant)
+
+    assert data["check_ins"] == [
+        {"checkpoint": "Main entrance", "day": "2030-11-27", "scanned_at": scanned_at.isoformat()}
+    ]
 
 
 def test_data_export_view_is_private_json_download(client, participant):
