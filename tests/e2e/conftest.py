@@ -1,6 +1,7 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server."""
 
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -47,12 +48,12 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = unsafe
 
 
-@pytest.fixture
-def new_page(browser):
-    """Open a page in a browser context of its own (`new_page(timezone_id=…, locale=…)`): a
-    1280×900 window, British English, Bogotá time (the demo event's zone) unless told
-    otherwise. The test fails if Chromium reports a Content-Security-Policy violation on any
-    of them (an inline script or style the policy blocked)."""
+@contextmanager
+def _pages(browser):
+    """Open pages, each in a browser context of its own (`open_page(timezone_id=…, locale=…)`):
+    a 1280×900 window, British English, Bogotá time (the demo event's zone) unless told
+    otherwise. Fails if Chromium reported a Content-Security-Policy violation on any of them
+    (an inline script or style the policy blocked)."""
     contexts, violations = [], []
 
     def open_page(**options):
@@ -83,9 +84,17 @@ def new_page(browser):
 
 
 @pytest.fixture
-def page(new_page):
-    """A new browser page (see `new_page`)."""
-    return new_page()
+def new_page(browser):
+    """Opens new browser pages (see `_pages`): `new_page(timezone_id="Asia/Tokyo")`."""
+    with _pages(browser) as open_page:
+        yield open_page
+
+
+@pytest.fixture
+def page(browser):
+    """A new browser page (see `_pages`)."""
+    with _pages(browser) as open_page:
+        yield open_page()
 
 
 @dataclass
