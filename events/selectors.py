@@ -3,7 +3,7 @@
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from itertools import groupby
 from typing import NamedTuple
 
@@ -30,16 +30,23 @@ def events_published() -> QuerySet[Event]:
 def sessions_for_programme(
     *,
     event: Event,
+    day: date | None = None,
     theme: Theme | None = None,
     format: str | None = None,
     room: Room | None = None,
     language: str | None = None,
 ) -> list[Session]:
     """Sessions of an event in programme order, loaded as `sessions_loaded` loads them;
-    with `language`, those spoken in it or interpreted into it."""
+    with `language`, those spoken in it or interpreted into it; `day` is a day in the event's
+    zone."""
     sessions = event.sessions.order_by("starts_at", "room__name", "pk")
     if language:
         sessions = sessions.filter(Q(language=language) | Q(interpretation__contains=language))
+    if day is not None:
+        midnight = datetime.combine(day, time.min, tzinfo=event.tz)
+        sessions = sessions.filter(
+            starts_at__gte=midnight, starts_at__lt=midnight + timedelta(days=1)
+        )
     if theme is not None:
         sessions = sessions.filter(theme=theme)
     if format:
@@ -89,6 +96,13 @@ def speakers_for_event(*, event: Event) -> QuerySet[Speaker]:
                 to_attr="event_sessions",
             )
         )
+    )
+
+
+def session_first(*, event: Event) -> Session | None:
+    """The event's first scheduled session: when the event really starts."""
+    return (
+        event.sessions.filter(status=Session.Status.SCHEDULED).order_by("starts_at", "pk").first()
     )
 
 

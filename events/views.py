@@ -24,12 +24,14 @@ from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
 from . import ical, selectors
 from .languages import foreign_language, site_language
 from .models import Session, Theme
+from .zones import time_html
 
 # Bytes under a fingerprint never change; every programme change leaves the old ones unused.
 # The timeout bounds what they hold (about one copy per page, filter and language for each
@@ -222,7 +224,7 @@ def _programme_days(sessions: list[Session], event) -> dict:
         session.theme_lang = shown_in[session.theme]
         session.room_lang = shown_in.get(session.room, "")
         starts, ends = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
-        session.local_times = f"{starts:%H:%M}–{ends:%H:%M}"
+        session.local_times = format_html("{}–{}", time_html(starts), time_html(ends))
         session.page_path = f"{head}/{session.pk}/{tail}"
     return {
         "days": selectors.sessions_by_day(sessions=sessions, event=event),
@@ -234,7 +236,7 @@ def _programme_days(sessions: list[Session], event) -> dict:
 class ProgrammePage(Page):
     template_name = "events/programme.html"
     # `language`: the sessions spoken in it or interpreted into it.
-    FILTERS = ("theme", "format", "room", "language")
+    FILTERS = ("day", "theme", "format", "room", "language")
 
     def scope(self) -> tuple:
         # The page shows the filters it understood, whatever else the query string holds.
@@ -245,15 +247,21 @@ class ProgrammePage(Page):
 
     def context(self) -> dict:
         wanted = {name: self.request.GET.get(name) for name in self.FILTERS}
+        days = [
+            self.event.start_date + timedelta(days=n)
+            for n in range((self.event.end_date - self.event.start_date).days + 1)
+        ]
         themes = list(selectors.themes_for_event(event=self.event))
         rooms = list(selectors.rooms_for_event(event=self.event))
         formats = Session.Format
+        selected_day = next((d for d in days if d.isoformat() == wanted["day"]), None)
         selected_theme = next((t for t in themes if t.slug == wanted["theme"]), None)
         selected_room = next((r for r in rooms if str(r.pk) == wanted["room"]), None)
         selected_format = wanted["format"] if wanted["format"] in formats else None
         languages = Session.Language
         selected_language = wanted["language"] if wanted["language"] in languages else None
         selected = {
+            "day": selected_day and selected_day.isoformat(),
             "theme": selected_theme and selected_theme.slug,
             "format": selected_format,
             "room": selected_room and str(selected_room.pk),
@@ -272,6 +280,7 @@ class ProgrammePage(Page):
             if self.unknown_filter
             else selectors.sessions_for_programme(
                 event=self.event,
+                day=selected_day,
                 theme=selected_theme,
                 format=selected_format,
                 room=selected_room,
@@ -281,10 +290,12 @@ class ProgrammePage(Page):
         query = filters.urlencode()
         return {
             **_programme_days(sessions, self.event),
+            "event_days": [(day.isoformat(), day) for day in days],
             "themes": themes,
             "rooms": rooms,
             "formats": formats.choices,
             "filters": filters,
+            "selected_day": selected_day,
             "selected_theme": selected_theme,
             "selected_room": selected_room,
             "selected_format": selected_format,

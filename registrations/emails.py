@@ -14,7 +14,7 @@ from django.utils import timezone, translation
 
 from events import ical
 from events.models import Session
-from events.selectors import sessions_for_calendar
+from events.selectors import session_first, sessions_for_calendar
 
 from .models import Message, Registration
 from .pass_lifecycle import registration_pass_png
@@ -119,6 +119,8 @@ def message_email(*, message: Message, session: Session | None = None) -> EmailM
         registration_pass_png(registration=registration) if message.kind in PASS_ATTACHED else None
     )
     context["pass_attached"] = pass_image is not None
+    if message.kind in {Message.Kind.CONFIRMED, Message.Kind.PROMOTED}:
+        context["first_session"] = session_first(event=event)  # its time, in both zones
     if message.kind == Message.Kind.EVENT_REMINDER:
         context["sessions"] = sessions_chosen(registration=registration).order_by("starts_at")
     with translation.override(registration.language):

@@ -1,13 +1,15 @@
 import re
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from events.models import TIME_ZONE_CHOICES
+from events.zones import zone_choices, zone_find, zone_label
 
 from .addresses import address_normalise
-from .countries import country_time_zone
+from .countries import COUNTRIES, country_time_zone
 from .models import Registration, StakeholderCategory
 
 no_control_characters = RegexValidator(
@@ -35,10 +37,53 @@ class EmailAddressField(forms.EmailField):
         return address_normalise(value)
 
 
-def time_zone_choices() -> list[tuple[str, str]]:
-    # A callable, not a list: every form instance deep-copies its fields, and deep-copying
-    # ~600 choices cost about 2 ms of CPU per form, most of its construction (BENCHMARKS.md).
-    return [("", _("The usual one for my country")), *TIME_ZONE_CHOICES]
+class TimeZoneInput(forms.TextInput):
+    """A text box suggesting every zone by city and country (a <datalist>, which browsers
+    filter as one types, with or without JavaScript); `first_country`'s zones come first."""
+
+    first_country = ""
+    first_zone = ""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        attrs = dict(attrs or {})
+        list_id = f"{attrs.get('id', name)}-list"
+        attrs.update(list=list_id, autocomplete="off")
+        options = format_html_join(
+            "",
+            '<option value="{}" data-country="{}"></option>',
+            (
+                (choice.label, choice.country)
+                for choice in zone_choices(
+                    first_country=self.first_country, first_zone=self.first_zone
+                )
+            ),
+        )
+        box = super().render(name, value, attrs, renderer)
+        return box + format_html('<datalist id="{}">{}</datalist>', list_id, options)
+
+
+class TimeZoneField(forms.CharField):
+    """An IANA zone, shown and typed as its label in the list ("Bogotá, Colombia (UTC−5)")."""
+
+    widget = TimeZoneInput
+    stored = ""  # the participant's zone so far: accepted even if the list lacks it
+
+    def prepare_value(self, value):
+        # A stored zone shows as its label; what the participant typed, as they typed it.
+        if value and zone_find(value, also=self.stored) == value:
+            return zone_label(value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if not text:
+            return ""
+        zone = zone_find(text, also=self.stored)
+        if zone is None:
+            raise ValidationError(
+                _("Choose a time zone from the list, or leave this empty."), code="invalid_choice"
+            )
+        return zone
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -50,11 +95,14 @@ class ParticipantForm(forms.ModelForm):
     category = CategoryChoiceField(
         queryset=StakeholderCategory.objects.all(), label=_("Stakeholder category")
     )
-    time_zone = forms.ChoiceField(
+    time_zone = TimeZoneField(
         label=_("Your time zone"),
-        choices=time_zone_choices,
         required=False,
-        help_text=_("Reminders show times in the event's zone and in this one."),
+        max_length=100,
+        help_text=_(
+            "Type your city or country. Empty: the usual one for your country. Emails show "
+            "times in the event's zone and in this one."
+        ),
     )
 
     class Meta:
@@ -90,6 +138,13 @@ class ParticipantForm(forms.ModelForm):
             if name in self.fields:
                 self.fields[name].validators.append(no_control_characters)
         self.fields["needs"].validators.append(no_control_characters_but_newlines)
+        zone_field = self.fields["time_zone"]
+        zone_field.stored = self.instance.time_zone
+        country = self.data.get("country") or self.instance.country or ""
+        zone_field.widget.first_country = country
+        zone_field.widget.first_zone = self.instance.time_zone or (
+            country_time_zone(country) if country in COUNTRIES else ""
+        )
 
     def clean(self):
         cleaned = super().clean()

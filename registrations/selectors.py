@@ -3,7 +3,9 @@
 import re
 import secrets
 from collections import defaultdict
+from datetime import date, datetime
 from itertools import groupby
+from typing import NamedTuple
 
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
@@ -48,8 +50,14 @@ def sessions_with_seats(*, event: Event):
     )
 
 
-def agenda_for_registration(*, registration: Registration) -> list[tuple]:
-    """The programme as the manage page shows it: [(day, [(theme, [session, …]), …]), …].
+class Agenda(NamedTuple):
+    mine: list[Session]  # on the participant's agenda or its waitlist, in time order
+    days: list[tuple[date, list[tuple[datetime, list[Session]]]]]  # every session by start
+
+
+def agenda_for_registration(*, registration: Registration) -> Agenda:
+    """The programme as the manage page shows it: the participant's own sessions first, then
+    every session by day and start time in the event's zone.
 
     Each session carries `seats_left` (None when unlimited), `choice` (this participant's
     SessionChoice status, or None) and `overlaps` (the other sessions on the agenda at the
@@ -58,7 +66,6 @@ def agenda_for_registration(*, registration: Registration) -> list[tuple]:
     event = registration.event
     choices = dict(registration.choices.values_list("session_id", "status"))
     tz = event.tz
-    days = []
     sessions = list(sessions_with_seats(event=event))
     for session in sessions:
         session.seats_left = (
@@ -75,15 +82,17 @@ def agenda_for_registration(*, registration: Registration) -> list[tuple]:
             and other.starts_at < session.ends_at
             and session.starts_at < other.ends_at
         ]
-    for day, day_sessions in groupby(
-        sessions, key=lambda s: timezone.localtime(s.starts_at, tz).date()
-    ):
-        by_theme = defaultdict(list)
-        for session in day_sessions:
-            by_theme[session.theme].append(session)
-        themes = sorted(by_theme.items(), key=lambda item: (item[0].position, item[0].name))
-        days.append((day, themes))
-    return days
+    days = [
+        (day, [(starts, list(slot)) for starts, slot in groupby(day_sessions, key=_starts)])
+        for day, day_sessions in groupby(
+            sessions, key=lambda s: timezone.localtime(s.starts_at, tz).date()
+        )
+    ]
+    return Agenda(mine=[s for s in sessions if s.choice], days=days)
+
+
+def _starts(session: Session) -> datetime:
+    return session.starts_at
 
 
 def sessions_chosen(*, registration: Registration):

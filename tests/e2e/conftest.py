@@ -1,9 +1,16 @@
 """Browser tests: Debian's Chromium driven by Playwright against pytest-django's live server."""
 
 import os
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+
+from events.demo import demo_programme_load
+from registrations.models import SessionChoice
+from tests.factories import CategoryFactory, RegistrationFactory
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -41,20 +48,79 @@ def browser():
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = unsafe
 
 
+@contextmanager
+def _pages(browser):
+    """Open pages, each in a browser context of its own (`open_page(timezone_id=…, locale=…)`):
+    a 1280×900 window, British English, Bogotá time (the demo event's zone) unless told
+    otherwise. Fails if Chromium reported a Content-Security-Policy violation on any of them
+    (an inline script or style the policy blocked)."""
+    contexts, violations = [], []
+
+    def open_page(**options):
+        options = {
+            "viewport": {"width": 1280, "height": 900},
+            "locale": "en-GB",
+            "timezone_id": "America/Bogota",
+            **options,
+        }
+        context = browser.new_context(**options)
+        contexts.append(context)
+        page = context.new_page()
+        page.set_default_timeout(10_000)
+        page.on(
+            "console",
+            lambda message: (
+                violations.append(message.text)
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+    assert violations == []
+
+
+@pytest.fixture
+def new_page(browser):
+    """Opens new browser pages (see `_pages`): `new_page(timezone_id="Asia/Tokyo")`."""
+    with _pages(browser) as open_page:
+        yield open_page
+
+
 @pytest.fixture
 def page(browser):
-    """A new browser page; every test that uses it also fails if Chromium reports a
-    Content-Security-Policy violation (an inline script or style the policy blocked)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    violations = []
-    page.on(
-        "console",
-        lambda message: (
-            violations.append(message.text) if "Content Security Policy" in message.text else None
-        ),
+    """A new browser page (see `_pages`)."""
+    with _pages(browser) as open_page:
+        yield open_page()
+
+
+@dataclass
+class Site:
+    event: object
+    session: object
+    manage_url: str
+    confirm_url: str
+
+
+@pytest.fixture
+def site(live_server) -> Site:
+    """The demo programme two days from now, open for registration; a confirmed participant
+    in Madrid with the first two sessions on their agenda, and a participant yet to confirm."""
+    event = demo_programme_load(starts_in=timedelta(days=2))
+    category = CategoryFactory(name="National governments and public agencies")
+    sessions = list(event.sessions.order_by("starts_at")[:3])
+    confirmed = RegistrationFactory(
+        event=event, category=category, status="confirmed", time_zone="Europe/Madrid"
     )
-    yield page
-    context.close()
-    assert violations == []
+    for session in sessions[:2]:
+        SessionChoice.objects.create(registration=confirmed, session=session)
+    pending = RegistrationFactory(event=event, category=category, status="pending")
+    return Site(
+        event=event,
+        session=sessions[0],
+        manage_url=confirmed.get_absolute_url(),
+        confirm_url=f"{pending.get_absolute_url()}confirm/",
+    )

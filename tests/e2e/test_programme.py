@@ -46,7 +46,7 @@ def test_visitor_finds_session_by_theme_and_switches_to_spanish(live_server, pag
     page.get_by_role("link", name="Building cyber resilience together").click()
     expect(page.locator("h1")).to_have_text("Building cyber resilience together")
     assert page.locator("#session-when").inner_text() == (
-        "Monday 27 November 2023, 11:30–13:00 (America/Bogota)"
+        "Monday 27 November 2023, 11:30–13:00, Bogotá Time (UTC−5)"
     )
     # The 2023 programme is over: its public livestreams are recordings now.
     expect(page.get_by_role("link", name="Watch the recording")).to_have_attribute(
@@ -60,7 +60,7 @@ def test_visitor_finds_session_by_theme_and_switches_to_spanish(live_server, pag
     expect(page.get_by_role("link", name="Español")).to_have_attribute("aria-current", "true")
     # Day and month names come from Django's own Spanish catalogue.
     assert page.locator("#session-when").inner_text() == (
-        "lunes 27 de noviembre de 2023, 11:30–13:00 (America/Bogota)"
+        "lunes 27 de noviembre de 2023, 11:30–13:00, hora de Bogotá (UTC−5)"
     )
 
 
@@ -116,3 +116,41 @@ def test_visitor_in_spanish_finds_sessions_they_can_follow_in_portuguese(live_se
     expect(page.locator("#session-languages")).to_have_text(
         "Portugués, con interpretación a: Español, Inglés"
     )
+
+
+def test_programme_filters_by_day_and_jumps_to_a_day(live_server, page, event):
+    page.goto(f"{live_server.url}/events/{event.slug}/programme/")
+    jump = page.get_by_role("navigation", name="Jump to a day")
+    expect(jump.get_by_role("link")).to_have_text(
+        ["Monday 27 November", "Tuesday 28 November", "Wednesday 29 November"]
+    )
+    jump.get_by_role("link", name="Wednesday 29 November").click()
+    expect(page).to_have_url(re.compile(r"/programme/#day-2023-11-29$"))
+    expect(page.locator("#day-2023-11-29")).to_be_in_viewport()
+
+    filters = page.get_by_role("navigation", name="Filters")
+    filters.get_by_role("link", name="Tue 28 Nov").click()
+    expect(page).to_have_url(re.compile(r"/programme/\?day=2023-11-28$"))
+    assert page.locator("main section[aria-labelledby^=day-] h2").all_inner_texts() == [
+        "Tuesday 28 November 2023"
+    ]
+    expect(page.get_by_role("navigation", name="Jump to a day")).to_have_count(0)
+    filters.get_by_role("link", name="Cybersecurity", exact=True).click()
+    expect(page).to_have_url(re.compile(r"/programme/\?day=2023-11-28&theme=cybersecurity$"))
+    assert page.locator("a.session-title").all_inner_texts() == [
+        "Protecting critical infrastructure",
+        "Workshop: incident response across CSIRTs",
+        "Cybersecurity skills and careers",
+    ]
+
+
+def test_programme_filters_usable_at_360_pixels(live_server, page, event):
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/events/{event.slug}/programme/?day=2023-11-28&theme=plenary")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    links = page.get_by_role("navigation", name="Filters").get_by_role("link")
+    assert links.count() > 15
+    for index in range(links.count()):
+        box = links.nth(index).bounding_box()
+        # Every filter is on the screen: none hides in a row that scrolls sideways.
+        assert box["x"] >= 0 and box["x"] + box["width"] <= 360, links.nth(index).inner_text()

@@ -156,7 +156,7 @@ def test_event_detail_shows_name_dates_place_hosts_and_themes(client):
     assert hero.one("h1").text == "Digital Alliance Days 2030"
     assert paragraphs == [
         "27 November – 29 November 2030",
-        "Convention Centre, Cartagena de Indias (times in America/Bogota)",
+        "Convention Centre, Cartagena de Indias · All times are in Bogotá Time (UTC−5).",
         "Hosted by EU and AECID",
     ]
     themes = parse(response).select("a", cls="theme-badge")
@@ -182,7 +182,7 @@ def test_programme_grouped_by_day_in_time_order(client, programme):
 
     doc = parse(response)
     assert doc.one("h1").text == "Programme"
-    assert doc.one("main").select("p")[0].text == "All times are in America/Bogota."
+    assert doc.one("main").select("p")[0].text == "All times are in Bogotá Time (UTC−5)."
     assert days_on_page(doc) == [
         ("Wednesday 27 November 2030", ["Opening", "AI workshop"]),
         ("Thursday 28 November 2030", ["Data spaces"]),
@@ -214,7 +214,7 @@ def test_programme_session_card_shows_local_time_theme_format_room_speakers(clie
     assert card.one("div", cls="small").text == "Data Workshop · English · Barú · Ana, Sofía"
 
 
-def test_programme_filter_links_for_themes_formats_and_rooms(client, programme):
+def test_programme_filter_links_for_days_themes_formats_and_rooms(client, programme):
     hall, terrace = sorted(
         {s.room for s in programme.sessions.select_related("room")}, key=lambda r: r.name
     )
@@ -222,6 +222,12 @@ def test_programme_filter_links_for_themes_formats_and_rooms(client, programme):
     doc = parse(client.get(programme_url(programme)))
 
     assert filter_links(doc) == {
+        "Day": [
+            ("All", ""),
+            ("Wed 27 Nov", "?day=2030-11-27"),
+            ("Thu 28 Nov", "?day=2030-11-28"),
+            ("Fri 29 Nov", "?day=2030-11-29"),
+        ],
         "Theme": [
             ("All", ""),
             ("Data governance", "?theme=data-governance"),
@@ -294,7 +300,17 @@ def test_programme_filters_combined(client, programme):
 
 
 @pytest.mark.parametrize(
-    "query", ["?theme=unknown", "?format=lecture", "?room=999999", "?room=abc", "?theme="]
+    "query",
+    [
+        "?theme=unknown",
+        "?format=lecture",
+        "?room=999999",
+        "?room=abc",
+        "?theme=",
+        "?day=2030-11-26",  # the day before the event
+        "?day=2030-13-45",
+        "?day=%00",
+    ],
 )
 def test_programme_unknown_filter_value_empty_state(client, programme, query):
     response = client.get(programme_url(programme, query))
@@ -304,6 +320,20 @@ def test_programme_unknown_filter_value_empty_state(client, programme, query):
     assert day_sections(doc) == []
     assert response.context["days"] == []
     assert response.context["filtered"] is True
+
+
+def test_programme_day_filter_counts_days_in_the_events_zone(client, programme):
+    # 23:00 in Bogotá is 04:00 UTC the next day.
+    SessionFactory(
+        event=programme, title="Night owls", starts_at=bogota(1, 23), ends_at=bogota(1, 23, 45)
+    )
+    response = client.get(programme_url(programme, "?day=2030-11-27&format=workshop"))
+    assert context_days(response) == [(date(2030, 11, 27), ["AI workshop"])]
+    response = client.get(programme_url(programme, "?day=2030-11-27"))
+    assert context_days(response) == [
+        (date(2030, 11, 27), ["Opening", "AI workshop", "Night owls"])
+    ]
+    assert selected_filters(parse(response)) == ["Wed 27 Nov"]
 
 
 def test_programme_filters_matching_nothing_empty_state(client, programme):
@@ -383,12 +413,12 @@ def test_session_detail_time_in_event_zone_with_zone_named(client):
 
     assert doc.one("h1").text == "Opening plenary"
     assert doc.one("dd", id_="session-when").text == (
-        "Wednesday 27 November 2030, 09:00–10:00 (America/Bogota)"
+        "Wednesday 27 November 2030, 09:00–10:00, Bogotá Time (UTC−5)"
     )
     labels, values = doc.select("dt"), doc.select("dd")
     details = {dt.text: dd.text for dt, dd in zip(labels, values, strict=True)}
     assert details == {
-        "When": "Wednesday 27 November 2030, 09:00–10:00 (America/Bogota)",
+        "When": "Wednesday 27 November 2030, 09:00–10:00, Bogotá Time (UTC−5)",
         "Where": "Plenary Hall (Ground floor), Convention Centre, Cartagena de Indias",
         "Format": "Plenary",
         "Theme": session.theme.name,
@@ -408,7 +438,7 @@ def test_session_detail_event_in_another_zone_uses_that_zone(client):
     doc = parse(client.get(session_url(session)))
 
     assert doc.one("dd", id_="session-when").text == (
-        "Wednesday 27 November 2030, 09:00–10:30 (Europe/Madrid)"
+        "Wednesday 27 November 2030, 09:00–10:30, Madrid Time (UTC+1)"
     )
 
 
@@ -432,7 +462,12 @@ def livestream_box(response) -> list[tuple[str, str | None]]:
         (element.text, element.attrs.get("href"))
         for element in box.iter()
         if element.tag in ("span", "a")
-        or (element.tag == "div" and "alert" in element.classes and not element.select())
+        # An alert's own text, <time> elements included, unless it holds badges or links.
+        or (
+            element.tag == "div"
+            and "alert" in element.classes
+            and not element.select("span") + element.select("a")
+        )
     ]
 
 
@@ -466,7 +501,8 @@ def test_session_detail_public_livestream_link_not_yet(client):
     assert livestream_box(response) == [
         (
             f"Livestreamed: the link appears here on {reveal_at.day} "
-            f"{reveal_at.strftime('%B')} from {reveal_at.strftime('%H:%M')}.",
+            f"{reveal_at.strftime('%B')} from {reveal_at.strftime('%H:%M')}, "
+            "Bogotá Time (UTC−5).",
             None,
         )
     ]

@@ -1,10 +1,12 @@
 import re
+from datetime import timedelta
 
 import pytest
 
 from registrations.emails import message_email
+from registrations.models import SessionChoice
 from registrations.outbox import message_queue
-from tests.factories import RegistrationFactory
+from tests.factories import RegistrationFactory, SessionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -99,3 +101,76 @@ def test_subject_line_and_paragraph_separators_become_spaces():
     email = email_for(registration)
     assert email.subject == "Confirm your registration for Alliance Days 2030 edition"
     assert [sep for sep in ("\u2028", "\u2029", "\x85") if sep in email.message()["Subject"]] == []
+
+
+def invitation_for(registration, session):
+    context = {"session_id": session.pk, "sequence": 0, "method": "REQUEST", "update": False}
+    message = message_queue(
+        registration=registration, kind="session_invite", key=f"{session.pk}:0", context=context
+    )
+    return message_email(message=message)
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_session_invitation_gives_event_time_and_the_participants(language):
+    registration = RegistrationFactory(
+        status="confirmed", time_zone="Europe/Madrid", language=language
+    )
+    session = SessionFactory(event=registration.event, title="AI Act")  # 09:00 in Bogotá
+    email = invitation_for(registration, session)
+    expected = {
+        "en": [
+            "When: Wednesday 27 November 2030, 09:00–10:00, Bogotá Time (UTC−5)",
+            "Your time: Wednesday 27 November 2030, 15:00–16:00, Madrid Time (UTC+1)",
+        ],
+        "es": [
+            "Cuándo: miércoles 27 de noviembre de 2030, 09:00–10:00, hora de Bogotá (UTC−5)",
+            "Su hora: miércoles 27 de noviembre de 2030, 15:00–16:00, hora de Madrid (UTC+1)",
+        ],
+    }[language]
+    assert [line for line in email.body.splitlines() if ": " in line and "2030" in line] == (
+        expected
+    )
+    assert re.findall(r"<strong>[^<]*:</strong> ([^<\n]*2030[^<\n]*)", html_part(email)) == [
+        line.split(": ", 1)[1] for line in expected
+    ]
+
+
+def test_session_invitation_one_time_when_the_participants_clock_agrees():
+    # Panama keeps Bogotá's time all year.
+    registration = RegistrationFactory(status="confirmed", time_zone="America/Panama")
+    session = SessionFactory(event=registration.event)
+    body = invitation_for(registration, session).body
+    assert [line for line in body.splitlines() if "2030" in line] == [
+        "When: Wednesday 27 November 2030, 09:00–10:00, Bogotá Time (UTC−5)"
+    ]
+
+
+def test_confirmation_gives_the_first_sessions_time_in_both_zones():
+    registration = RegistrationFactory(status="confirmed", time_zone="Asia/Tokyo")
+    later = SessionFactory(event=registration.event, title="Closing")
+    SessionFactory(
+        event=registration.event,
+        title="Opening",
+        starts_at=later.starts_at - timedelta(hours=1),
+        ends_at=later.starts_at,
+    )
+    body = email_for(registration, kind="confirmed").body
+    assert body.split("\n\n")[3] == (
+        "The first session: Opening\n"
+        "When: Wednesday 27 November 2030, 08:00–09:00, Bogotá Time (UTC−5)\n"
+        "Your time: Wednesday 27 November 2030, 22:00–23:00, Tokyo Time (UTC+9)"
+    )
+
+
+def test_event_reminder_lists_sessions_in_both_zones():
+    registration = RegistrationFactory(status="confirmed", time_zone="America/Sao_Paulo")
+    session = SessionFactory(event=registration.event, title="Data spaces")
+    SessionChoice.objects.create(registration=registration, session=session)
+    body = email_for(registration, kind="event_reminder").body
+    assert body.split("\n\n")[3] == (
+        "Your sessions:\n"
+        "- Data spaces\n"
+        "  Wednesday 27 November 2030, 09:00–10:00, Bogotá Time (UTC−5)\n"
+        "  Your time: Wednesday 27 November 2030, 11:00–12:00, São Paulo Time (UTC−3)"
+    )

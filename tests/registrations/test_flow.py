@@ -147,8 +147,7 @@ def test_manage_choose_and_drop_session(client):
     client.post(url, {"action": "choose"})
     assert SessionChoice.objects.get().status == "chosen"
     page = client.get(registration.get_absolute_url())
-    ((_day, themes),) = page.context["agenda"]
-    ((_theme, sessions),) = themes
+    ((_day, ((_starts, sessions),)),) = page.context["agenda"].days
     assert [(s.pk, s.choice, s.seats_left) for s in sessions] == [(session.pk, "chosen", 0)]
     client.post(url, {"action": "drop"})
     assert SessionChoice.objects.count() == 0

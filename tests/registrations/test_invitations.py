@@ -323,6 +323,7 @@ def test_session_drop_sends_cancel(participant, chosen, django_capture_on_commit
     )
     assert email.body.split("\n\n")[2] == (
         "You removed “Data governance” from your agenda.\n"
+        "When: Wednesday 27 November 2030, 09:00–10:00, Bogotá Time (UTC−5)\n"
         "The attached cancellation removes it from your calendar."
     )
 

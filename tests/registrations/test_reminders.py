@@ -152,8 +152,8 @@ def test_session_reminder_email_for_online_participant(session, settings):
     assert email.body.splitlines()[4:11] == [
         f"“{session.title}” starts soon.",
         "",
-        "When: Wednesday 27 November, 10:00–11:00 (America/Bogota)",
-        "Your time: Wednesday 27 November, 16:00–17:00 (Europe/Madrid)",
+        "When: Wednesday 27 November 2030, 10:00–11:00, Bogotá Time (UTC−5)",
+        "Your time: Wednesday 27 November 2030, 16:00–17:00, Madrid Time (UTC+1)",
         "",
         "Language: English",
         f"Watch online (the link appears shortly before the start): {watch}",
@@ -167,7 +167,7 @@ def test_session_reminder_email_in_person_names_the_room(session):
     (email,) = mail.outbox
     lines = email.body.splitlines()
     assert lines[6:9] == [
-        "When: Wednesday 27 November, 10:00–11:00 (America/Bogota)",
+        "When: Wednesday 27 November 2030, 10:00–11:00, Bogotá Time (UTC−5)",
         f"Where: {session.room.name}, Convention Centre, Cartagena de Indias",
         "Language: English",
     ]
