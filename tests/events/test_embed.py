@@ -89,7 +89,7 @@ def test_event_page_offers_the_snippet(client, event):
     doc = parse(client.get(f"/events/{event.slug}/", headers={"accept-language": "pt"}))
 
     assert doc.one("textarea", id_="embed-code").text == (
-        f'<iframe src="http://localhost:8000/events/{event.slug}/embed/?lang=pt" '
+        f'<iframe src="http://localhost:8000/events/{event.slug}/embed/?lang=pt-br" '
         f'title="{event.name}" width="100%" height="600" loading="lazy"></iframe>'
     )
     assert doc.one("button", **{"data-copy": "embed-code"}).text == "Copiar o código"

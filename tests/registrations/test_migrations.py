@@ -12,14 +12,6 @@ BEFORE = [("registrations", "0007_protect_invited_sessions")]
 AFTER = [("registrations", "0008_normalise_emails")]
 
 
-@pytest.fixture
-def latest_schema_after():
-    """Each test here migrates back and forth: the tests after it need the latest schema."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.usefixtures("latest_schema_after")
 def test_0008_normalises_stored_addresses_without_merging_active_registrations():
