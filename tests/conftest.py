@@ -4,6 +4,10 @@ from django.contrib.auth.models import Group
 from tests.factories import UserFactory
 from tests.smtp_sink import smtp_sink  # noqa: F401 -- a fixture for several folders
 
+# Browser fixtures (`browser`, `page`, `new_page`) for e2e/ and the other folders' browser tests:
+# one session-scoped Chromium, whatever order the tests run in.
+pytest_plugins = ["tests.browser"]
+
 
 def pytest_configure(config):
     # Tests serve static files from the finders and never run collectstatic, so STATIC_ROOT does

@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 
 from attendance.models import Certificate
 from tests.attendance.test_badges import pdf_pages
-from tests.e2e.conftest import browser, page  # noqa: F401 -- the browser fixtures
 from tests.factories import CategoryFactory, RegistrationFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -16,7 +15,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a long organiser password"
 
 
-def test_organiser_prints_one_categorys_badges(live_server, page, past_event, government):  # noqa: F811
+def test_organiser_prints_one_categorys_badges(live_server, page, past_event, government):
     press = CategoryFactory(name="Press", slug="press", position=3)
     for name, category in (("Ana Ñáñez", government), ("Zoë Ruiz", government), ("Olaf", press)):
         RegistrationFactory(event=past_event, status="confirmed", full_name=name, category=category)
@@ -47,7 +46,7 @@ def test_organiser_prints_one_categorys_badges(live_server, page, past_event, go
     ]
 
 
-def test_participant_downloads_certificate_and_checks_it(live_server, page, attendee):  # noqa: F811
+def test_participant_downloads_certificate_and_checks_it(live_server, page, attendee):
     page.goto(f"{live_server.url}{attendee.get_absolute_url()}")
     card = page.locator("#certificate")
     expect(card.locator("h2")).to_have_text("Certificado de asistencia")

@@ -20,7 +20,7 @@ from playwright.sync_api import expect
 from checkin.models import CheckIn
 from registrations import services as registration_services
 from registrations.pass_lifecycle import registration_pass_code, registration_pass_png
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.factories import CheckpointFactory, EventFactory, RegistrationFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
