@@ -50,9 +50,9 @@ class TimeZoneInput(forms.TextInput):
         attrs.update(list=list_id, autocomplete="off")
         options = format_html_join(
             "",
-            '<option value="{}" data-country="{}"></option>',
+            '<option value="{}" data-country="{}" data-zone="{}"></option>',
             (
-                (choice.label, choice.country)
+                (choice.label, choice.country, choice.zone)
                 for choice in zone_choices(
                     first_country=self.first_country, first_zone=self.first_zone
                 )

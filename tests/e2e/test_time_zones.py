@@ -89,10 +89,21 @@ def test_manage_page_in_the_participants_zone_and_the_visitors(new_page, live_se
     expect(home.locator(".visitor-time")).to_have_count(0)
 
 
+def test_register_offers_the_visitors_own_zone_first(new_page, live_server, site):
+    page = new_page(timezone_id="Asia/Tokyo")
+    page.goto(f"{live_server.url}/events/{site.event.slug}/register/")
+    box = page.get_by_label("Your time zone")
+    expect(box).to_have_value("Tokyo, Japan (UTC+9)")
+    expect(page.locator("#id_time_zone-list option").first).to_have_attribute(
+        "data-zone", "Asia/Tokyo"
+    )
+
+
 def test_register_suggests_the_chosen_countrys_zones_first(page, live_server, site):
     page.goto(f"{live_server.url}/events/{site.event.slug}/register/")
     options = page.locator("#id_time_zone-list option")
-    expect(options.first).to_have_attribute("value", "Coordinated Universal Time (UTC)")
+    # Without JavaScript the list starts with UTC; the script puts the visitor's zone first.
+    expect(options.first).to_have_attribute("data-zone", "America/Bogota")
     page.get_by_label("Country").select_option(label="Brazil")
     assert {options.nth(n).get_attribute("data-country") for n in range(16)} == {"BR"}
     expect(options.nth(16)).not_to_have_attribute("data-country", "BR")
