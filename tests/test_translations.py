@@ -186,8 +186,7 @@ def test_email_subject_in_participants_language(language, kind, subject):
         (
             "pt-br",
             "Prezado/a Participant",
-            "Obrigado/a pela sua inscrição. Confirme seu endereço de e-mail "
-            "para garantir sua vaga:",
+            "Obrigado/a pela inscrição. Confirme seu endereço de e-mail para garantir sua vaga:",
         ),
     ],
 )

@@ -272,8 +272,8 @@ def test_scan_id_reused_for_another_pass_is_a_bad_request(
         ),
         (
             "pt",
-            "%(count)s leituras à espera de envio",
-            "Passe válido: guardado neste dispositivo, será enviado quando houver ligação",
+            "%(count)s leituras aguardando envio",
+            "Passe válido: salvo neste dispositivo, será enviado quando houver conexão",
         ),
     ],
 )
