@@ -61,7 +61,7 @@ def pages(site: Site) -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(
-    ("language", "width"), [("en", 1280), ("es", 1280), ("pt", 1280), ("es", 360)]
+    ("language", "width"), [("en", 1280), ("es", 1280), ("pt-br", 1280), ("es", 360)]
 )
 def test_axe_finds_no_serious_or_critical_violation(
     new_page, live_server, site, language, width, capsys
