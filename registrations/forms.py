@@ -6,6 +6,7 @@ from django.core.validators import RegexValidator
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from events.languages import foreign_language
 from events.zones import zone_choices, zone_find, zone_label
 
 from .addresses import address_normalise
@@ -86,14 +87,23 @@ class TimeZoneField(forms.CharField):
         return zone
 
 
-class CategoryChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, obj):
-        return str(obj)
+class CategorySelect(forms.Select):
+    """Marks a category whose name is shown in another language (not translated yet) with
+    that language's `lang`."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        category = getattr(value, "instance", None)  # None for the empty choice
+        if category is not None and (language := foreign_language(category, "name")):
+            option["attrs"]["lang"] = language
+        return option
 
 
 class ParticipantForm(forms.ModelForm):
-    category = CategoryChoiceField(
-        queryset=StakeholderCategory.objects.all(), label=_("Stakeholder category")
+    category = forms.ModelChoiceField(
+        queryset=StakeholderCategory.objects.all(),
+        label=_("Stakeholder category"),
+        widget=CategorySelect,
     )
     time_zone = TimeZoneField(
         label=_("Your time zone"),

@@ -262,11 +262,13 @@ def test_dates_in_brazilian_portuguese_not_capitalised(client, language, when):
     assert page.one("dd", id_="session-when").text == when
 
 
-def test_short_dates_in_brazilian_portuguese_not_capitalised():
+@pytest.mark.parametrize(
+    ("language", "short"), [("pt-br", "qua 27 de nov 18:00"), ("es", "mié 27 de nov 18:00")]
+)
+def test_short_dates_in_spanish_and_portuguese_not_capitalised(language, short):
     from datetime import datetime
 
     from django.utils import formats
 
-    with translation.override("pt-br"):
-        short = formats.date_format(datetime(2030, 11, 27, 18), "SHORT_DATETIME_FORMAT")
-    assert short == "qua 27 de nov 18:00"
+    with translation.override(language):
+        assert formats.date_format(datetime(2030, 11, 27, 18), "SHORT_DATETIME_FORMAT") == short

@@ -134,22 +134,23 @@ def test_spanish_participant_gets_spanish_or_english_and_spanish_room(event, ses
 
 def test_stakeholder_categories_in_the_visitors_language(client, event):
     """The seeded categories (registrations/migrations/0002, 0010) and one added later with
-    no Portuguese name."""
+    no Portuguese name, shown in English and marked so."""
     CategoryFactory(name_en="Think tanks", name_es="Centros de pensamiento", position=9)
     options = {}
     for language in ("es", "pt-br"):
         client.cookies["django_language"] = language
         page = parse(client.get(f"/events/{event.slug}/register/"))
         options[language] = [
-            option.text for option in page.one("select", name="category").select("option")
+            (option.text, option.attrs.get("lang"))
+            for option in page.one("select", name="category").select("option")
         ][-3:]
     assert options == {
         "es": [
-            "Academia y redes de investigación",
-            "Medios de comunicación",
-            "Centros de pensamiento",
+            ("Academia y redes de investigación", None),
+            ("Medios de comunicación", None),
+            ("Centros de pensamiento", None),
         ],
-        "pt-br": ["Academia e redes de pesquisa", "Imprensa", "Think tanks"],
+        "pt-br": [("Academia e redes de pesquisa", None), ("Imprensa", None), ("Think tanks", "en")],
     }
 
 
