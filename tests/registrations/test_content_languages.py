@@ -150,7 +150,11 @@ def test_stakeholder_categories_in_the_visitors_language(client, event):
             ("Medios de comunicación", None),
             ("Centros de pensamiento", None),
         ],
-        "pt-br": [("Academia e redes de pesquisa", None), ("Imprensa", None), ("Think tanks", "en")],
+        "pt-br": [
+            ("Academia e redes de pesquisa", None),
+            ("Imprensa", None),
+            ("Think tanks", "en"),
+        ],
     }
 
 
