@@ -170,3 +170,24 @@ def test_email_settings_from_url(url, expected):
 def test_email_settings_unknown_scheme_rejected():
     with pytest.raises(ValueError, match="EMAIL_URL scheme not supported: 'imap'"):
         email_settings("imap://mail.example.org")
+
+
+def test_empty_urls_mean_the_embedded_default():
+    """`DATABASE_URL=` (as a compose file or a shell leaves it) is SQLite, like no variable."""
+    shown = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "shell",
+            "--no-imports",
+            "-c",
+            "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])",
+        ],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DATABASE_URL": "", "REDIS_URL": ""},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert (shown.returncode, shown.stdout.strip()) == (0, "django.db.backends.sqlite3")
