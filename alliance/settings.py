@@ -363,6 +363,9 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# What a task prints goes to the worker's own output, not through logging (where private links
+# are masked): the console email backend (`make run`) prints emails whose links must work.
+CELERY_WORKER_REDIRECT_STDOUTS = False
 # A message claimed by a worker that died is handed out again after this long.
 OUTBOX_STALE_SECONDS = int(os.environ.get("OUTBOX_STALE_SECONDS", "300"))
 # Tries of one message (temporary SMTP errors, dead workers) before it is failed for organisers.

@@ -5,9 +5,11 @@ Each test counts what the SMTP server received, so a lost or a duplicated email 
 are bounded polls; a test that times out says what it saw.
 """
 
+import re
 import time
 from collections import Counter
 from datetime import timedelta
+from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
@@ -310,3 +312,20 @@ def test_two_beats_no_duplicates(broker, smtp_sink, worker, beat):
     )
     assert invitations == addresses
     assert statuses("session_invite") == {"sent": 50}
+
+
+def test_console_emails_keep_their_links(broker, worker, client):
+    """`make run` prints emails in the worker's terminal (the console backend): the link to
+    confirm must be there whole, not masked like the private links in logged lines."""
+    event = EventFactory()
+    one = worker(EMAIL_URL="console://")
+    form = registration_form(CategoryFactory().pk, 0)
+    client.post(reverse("registrations:register", args=[event.slug]), form)
+    outbox_flush()
+
+    assert wait_for(lambda: statuses("confirm_email") == {"sent": 1}, timeout=60), one.log_path
+    links = set(re.findall(r"http://\S+/r/\S+/confirm/", one.log()))
+    assert len(links) == 1, one.log_path
+    page = client.get(urlsplit(links.pop()).path)
+    assert page.status_code == 200
+    assert page.context["registration"].email == form["email"]
