@@ -1,4 +1,5 @@
-"""Checkpoints for the demo event: its main entrance, and a door for each session with seats."""
+"""Checkpoints for the demo event: its main entrance, and a numbered door for each session with
+seats."""
 
 from events.demo import EVENT
 from events.models import Event
@@ -23,14 +24,15 @@ def demo_checkpoints_load() -> list[Checkpoint]:
     for position, session in enumerate(
         event.sessions.filter(capacity__isnull=False).order_by("starts_at", "pk"), start=1
     ):
+        # Numbered: the check-in page shows the session's title beside the door's name.
         checkpoints.append(
             Checkpoint.objects.get_or_create(
                 event=event,
                 session=session,
                 defaults={
-                    "name": f"Door: {session.title}"[:100],
-                    "name_es": f"Puerta: {session.title}"[:100],
-                    "name_pt_br": f"Porta: {session.title}"[:100],
+                    "name": f"Door {position}",
+                    "name_es": f"Puerta {position}",
+                    "name_pt_br": f"Porta {position}",
                     "kind": Checkpoint.Kind.SESSION,
                     "position": position,
                 },

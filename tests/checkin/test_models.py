@@ -89,6 +89,24 @@ def test_demo_checkpoints_an_entrance_and_a_door_per_seated_session_loaded_twice
     assert Checkpoint.objects.filter(event=event, kind="session").count() == seated > 0
 
 
+def test_demo_session_doors_numbered_apart_from_their_sessions_titles(client, organiser):
+    """The check-in page shows a door with its session's title: the name does not repeat it."""
+    event = demo_programme_load()
+    doors = [c for c in demo_checkpoints_load() if c.kind == "session"]
+    client.force_login(organiser)
+    client.cookies["django_language"] = "es"
+
+    page = parse(client.get(f"/events/{event.slug}/check-in/"))
+
+    assert [option.text for option in page.one("select", id_="checkpoint").select("option")] == [
+        "Entrada principal",
+        *(
+            f"Puerta {n} · {door.session.title_es or door.session.title_en}"
+            for n, door in enumerate(doors, start=1)
+        ),
+    ]
+
+
 def test_admin_checkpoints_link_to_the_check_in_page(client, organiser):
     checkpoint = CheckpointFactory()
     client.force_login(organiser)
