@@ -23,7 +23,7 @@ $(VENV)/.installed: pyproject.toml
 # SITE_URL is set.
 run: $(VENV)/.installed
 	$(PY) manage.py migrate --no-input
-	$(PY) manage.py load_demo --organiser $(DEMO_WHEN)
+	SITE_URL=$(SITE_URL) $(PY) manage.py load_demo --organiser $(DEMO_WHEN)
 	$(PY) manage.py load_demo_checkpoints
 	mkdir -p var/broker
 	export DEBUG=1 SITE_URL=$(SITE_URL); \

@@ -28,6 +28,10 @@ def make_run_commands(**env: str) -> str:
 def test_make_run_site_url_follows_port():
     commands = make_run_commands(PORT="8101")
     assert re.findall(r"SITE_URL=(\S+);", commands) == ["http://localhost:8101"]
+    # The demo's printed links too (`DEMO_WHEN=--past` prints the certificates' addresses).
+    assert re.findall(r"SITE_URL=(\S+) \S+ manage.py load_demo ", commands) == [
+        "http://localhost:8101"
+    ]
     assert re.findall(r"runserver (\S+)", commands) == ["8101"]
 
 

@@ -144,6 +144,7 @@
       detail,
     ].filter(Boolean).join(" — ");
     document.getElementById("conflicts").prepend(item);
+    document.getElementById("conflicts-section").hidden = false;
   }
 
   /* --- sending -------------------------------------------------------------------------- */
@@ -237,6 +238,7 @@
       const message = document.getElementById("camera-error");
       message.textContent = text.noCamera;
       message.hidden = false;
+      video.parentElement.hidden = true;
       return;
     }
     let busy = false;

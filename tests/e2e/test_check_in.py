@@ -163,6 +163,8 @@ def test_search_by_name_checks_in_and_a_second_time_says_when_and_by_whom(
     expect(page.locator("#camera-error")).to_have_text(
         "No camera available: search by name instead."
     )
+    expect(page.locator("#camera")).to_be_hidden()  # no black box where a camera would be
+    expect(page.locator("#conflicts-heading")).to_be_hidden()  # nothing to report yet
 
     page.fill("#search-query", "bruno")
     page.click("#search button[type=submit]")
@@ -210,6 +212,7 @@ def test_queued_scans_the_server_refuses_are_reported_not_lost(
 
     expect(page.locator("#queue")).to_have_text("All scans sent")
     expect(page.locator("#conflicts li")).to_have_count(1)
+    expect(page.locator("#conflicts-heading")).to_be_visible()
     expect(page.locator("#conflicts li")).to_contain_text(
         "Main entrance — Sent later, not admitted: Cancelled registration — Ana Lucía Restrepo"
     )
