@@ -14,6 +14,7 @@ from modeltranslation.utils import get_translation_fields
 
 from . import services
 from .models import TIME_ZONE_CHOICES, Event, Room, Session, Speaker, Theme
+from .zones import zone_choices, zone_label
 
 TIME_ZONE_NAMES = {name for name, _label in TIME_ZONE_CHOICES}
 
@@ -123,6 +124,17 @@ class EventAdmin(EventZoneMixin, ProgrammeAdmin):
 
     def event_zone(self, request, obj):
         return obj.time_zone if obj else None
+
+    def get_form(self, request, obj=None, **kwargs):
+        """The zones participants choose from (zone.tab), named in the organiser's language,
+        the event's first; a zone stored before that the list lacks (an alias) stays."""
+        form = super().get_form(request, obj, **kwargs)
+        zone = obj.time_zone if obj else Event._meta.get_field("time_zone").default
+        choices = [(choice.zone, choice.label) for choice in zone_choices(first_zone=zone)]
+        if zone not in dict(choices):
+            choices.insert(0, (zone, zone_label(zone)))
+        form.base_fields["time_zone"].choices = choices
+        return form
 
     def form_zone(self, request):
         return request.POST.get("time_zone", Event._meta.get_field("time_zone").default)

@@ -510,6 +510,27 @@ def test_event_change_form_registration_times_in_event_zone(organiser_client):
     assert rendered_time(response, "registration_opens_at") == ("2030-10-27", "08:00:00")
 
 
+def test_event_time_zone_select_names_zones_in_the_organisers_language(organiser_client):
+    """The zones participants choose from (zone.tab), named in words, the event's first; a zone
+    stored before that the list lacks (an alias) is kept, so the form saves unchanged."""
+    event = EventFactory(time_zone="US/Eastern")
+    organiser_client.cookies["django_language"] = "es"
+
+    response = organiser_client.get(f"/admin/events/event/{event.pk}/change/")
+
+    options = parse(response).one("select", name="time_zone").select("option")
+    named = {option.attrs["value"]: option.text for option in options}
+    assert [option.attrs["value"] for option in options][:2] == ["US/Eastern", "UTC"]
+    assert named["America/Bogota"] == "Bogotá, Colombia (UTC−5)"
+    assert "Factory" not in named and "localtime" not in named
+    saved = organiser_client.post(
+        f"/admin/events/event/{event.pk}/change/", form_fields(response, "event_form")
+    )
+    assert saved.status_code == 302
+    event.refresh_from_db()
+    assert event.time_zone == "US/Eastern"
+
+
 def test_event_add_form_reads_times_in_the_zone_chosen(organiser_client):
     response = organiser_client.get("/admin/events/event/add/")
     data = form_fields(response, "event_form")
