@@ -14,7 +14,7 @@ from modeltranslation.utils import get_translation_fields
 
 from . import services
 from .models import TIME_ZONE_CHOICES, Event, Room, Session, Speaker, Theme
-from .zones import zone_choices, zone_label
+from .zones import zone_choices, zone_label, zone_time
 
 TIME_ZONE_NAMES = {name for name, _label in TIME_ZONE_CHOICES}
 
@@ -57,7 +57,8 @@ class EventZoneMixin:
         obj = self.get_object(request, unquote(object_id)) if object_id else None
         zone = self.event_zone(request, obj)
         if zone in TIME_ZONE_NAMES:
-            subtitle = _("Times in %(zone)s") % {"zone": zone}
+            # In words, without an offset: the times shown may fall either side of a change.
+            subtitle = _("Times in %(zone)s") % {"zone": zone_time(zone)}
         else:
             subtitle = self.zone_from_form
             zone = self.form_zone(request)
