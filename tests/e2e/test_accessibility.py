@@ -137,3 +137,19 @@ def test_manage_errors_take_focus_to_the_summary(page, live_server, site):
     expect(page.get_by_role("alert").get_by_role("link")).to_have_text(
         "Full name: This field is required."
     )
+
+
+def test_pages_fit_a_360_pixel_screen_without_sideways_scroll(new_page, live_server, site):
+    """The issue's pages, and the open-data pages (API docs, widget), which axe checks too."""
+    page = new_page(viewport={"width": 360, "height": 740})
+    slug = site.event.slug
+    extra = [("API docs", "/api/v1/docs/"), ("widget", f"/events/{slug}/embed/")]
+    wider, found = {}, {}
+    for name, path in [*pages(site), *extra]:
+        page.goto(live_server.url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            wider[name] = width
+        if (name, path) in extra and (violations := axe_severe(page)):
+            found[name] = violations
+    assert (wider, found) == ({}, {})
