@@ -98,3 +98,11 @@ def test_event_page_offers_the_snippet(client, event):
         ("schedule.json", f"/events/{event.slug}/schedule.json"),
         ("API do programa", "/api/v1/docs/"),
     ]
+
+
+def test_embed_names_the_zone_in_words(client, event):
+    text = parse(client.get(embed_url(event))).one("body").text
+    assert ("All times are in Bogotá Time (UTC−5)." in text, "America/Bogota" in text) == (
+        True,
+        False,
+    )

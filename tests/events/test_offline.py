@@ -55,8 +55,9 @@ def test_agenda_page_lists_those_sessions_of_the_event(client):
         f"/events/{event.slug}/agenda/", query, headers={"if-none-match": response["ETag"]}
     )
 
-    titles = [a.text for a in parse(response).select("a", cls="session-title")]
-    assert titles == ["Opening", "Closing"]
+    page = parse(response)
+    assert [a.text for a in page.select("a", cls="session-title")] == ["Opening", "Closing"]
+    assert "All times are in Bogotá Time (UTC−5)." in page.one("main").text
     assert (response["Cache-Control"], again.status_code) == ("public, no-cache", 304)
 
 
