@@ -30,7 +30,8 @@ def scanner_keys(*, event: Event) -> dict:
 def participants_search(*, event: Event, query: str) -> list[dict]:
     """Active registrations whose name or organisation contains every word of the query, with
     the pass code of the confirmed ones (staff check them in with it as with a scan)."""
-    words = query.split()[:5]
+    # A NUL (which PostgreSQL refuses in text, and no name holds) parts words like a space.
+    words = query.replace("\x00", " ").split()[:5]
     if not words or sum(len(word) for word in words) < 2:
         return []
     registrations = Registration.objects.filter(event=event, anonymised_at__isnull=True).exclude(

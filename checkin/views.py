@@ -3,6 +3,7 @@ with, the scan itself, and the search by name or organisation. Only accounts wit
 check-in permission get in; every answer is private and never cached."""
 
 import json
+import re
 from functools import wraps
 
 from django.conf import settings
@@ -20,6 +21,8 @@ from registrations.throttle import rate_exceeded
 from . import answers, selectors, services
 
 PRIVATE = "private, no-store"
+# A scan's id, made by the scanner: 32 hex digits from check-in.js.
+NONCE = re.compile(r"[A-Za-z0-9_-]{8,64}")
 PERMISSION = "checkin.check_in"
 
 
@@ -95,21 +98,33 @@ def _scan_request(request, event) -> dict:
     code, nonce = data.get("code"), data.get("nonce")
     if not isinstance(code, str) or not code or len(code) > 200:
         raise ValueError(_("No pass code given."))
-    if not isinstance(nonce, str) or not 8 <= len(nonce) <= 64:
-        raise ValueError(_("The scan needs an id of 8 to 64 characters."))
+    if not isinstance(nonce, str) or not NONCE.fullmatch(nonce):
+        raise ValueError(_("The scan needs an id of 8 to 64 letters, digits, - or _."))
+    checkpoint_id = data.get("checkpoint")
     checkpoint = selectors.checkpoints_for_event(event=event).filter(
-        pk=data.get("checkpoint") if isinstance(data.get("checkpoint"), int) else None
+        pk=checkpoint_id if type(checkpoint_id) is int else None  # not True, which is 1
     )
     if not checkpoint:
         raise ValueError(_("Choose a checkpoint of this event."))
-    scanned_at = data.get("scanned_at")
+    return {
+        "code": code,
+        "nonce": nonce,
+        "checkpoint": checkpoint[0],
+        "scanned_at": _scanned_at(data.get("scanned_at"), event),
+    }
+
+
+def _scanned_at(value, event):
+    """The scanner's time of the scan, or None (recorded at the server's time) when it is not
+    an ISO time with its offset that has a day in the event's zone."""
     try:
-        scanned_at = parse_datetime(scanned_at) if isinstance(scanned_at, str) else None
-    except ValueError:
-        scanned_at = None
-    if scanned_at is not None and scanned_at.tzinfo is None:
-        scanned_at = None
-    return {"code": code, "nonce": nonce, "checkpoint": checkpoint[0], "scanned_at": scanned_at}
+        scanned_at = parse_datetime(value) if isinstance(value, str) else None
+        if scanned_at is None or scanned_at.tzinfo is None:
+            return None
+        scanned_at.astimezone(event.tz)  # year 1 at UTC+14 has none
+    except (ValueError, OverflowError):
+        return None
+    return scanned_at
 
 
 @require_POST

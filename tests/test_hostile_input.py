@@ -10,17 +10,28 @@ one writes only values that can be delivered to (the address) and shown (the res
 sent is well formed, and every calendar still validates.
 """
 
+import json
 import re
 from urllib.parse import quote
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.mail.message import sanitize_address
 from django.urls import reverse
 
+from checkin.models import CheckIn
 from events.models import Session
 from registrations.models import Registration, StakeholderCategory
-from tests.factories import CategoryFactory, EventFactory, RegistrationFactory, SessionFactory
+from registrations.pass_lifecycle import registration_pass_code
+from tests.factories import (
+    CategoryFactory,
+    CheckpointFactory,
+    EventFactory,
+    RegistrationFactory,
+    SessionFactory,
+    UserFactory,
+)
 from tests.ical_checks import ical_checked
 
 pytestmark = pytest.mark.django_db
@@ -398,3 +409,38 @@ def test_feeds_valid_with_hostile_programme_text(client, event):
             response = checked(client.get(feed))
             assert response.status_code == 200
             ical_checked(b"".join(response) if response.streaming else response.content)
+
+
+def test_check_in_endpoints_hostile(client, event, settings):
+    """What check-in staff's devices send (a scan's JSON, a search) with hostile values: a
+    clear 400 or an answer, never a 500, and only valid scans recorded."""
+    settings.CHECK_IN_RATE_PER_MINUTE = 10**6
+    staff = UserFactory(username="door")
+    staff.groups.add(Group.objects.get(name="Check-in staff"))
+    client.force_login(staff)
+    entrance = CheckpointFactory(event=event)
+    registration = RegistrationFactory(event=event, status="confirmed")
+    scan = {
+        "code": registration_pass_code(registration=registration),
+        "checkpoint": entrance.pk,
+        "nonce": "0123456789abcdef",
+        "scanned_at": "2030-11-27T09:00:00-05:00",
+    }
+    url = reverse("checkin:scan", args=[event.slug])
+    times = ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-14:00", "2030-02-30T09:00:00Z"]
+    for field in scan:
+        for n, value in enumerate([*HOSTILE, *times, True, 10**38, -1, None, [], {}]):
+            body = json.dumps({**scan, "nonce": f"hostile-{field}-{n}", field: value})
+            checked(client.post(url, body, content_type="application/json"))
+    for value in url_values():
+        checked(client.get(f"{reverse('checkin:search', args=[event.slug])}?q={value}"))
+    assert set(CheckIn.objects.values_list("registration", flat=True)) <= {registration.pk}
+
+
+def test_attendance_routes_hostile(client, event):
+    for template in ["/verify/{}/", "/r/{}/certificate.pdf", "/events/{}/agenda/"]:
+        for value in url_values():
+            checked(client.get(template.format(value)))
+    agenda = reverse("events:agenda", args=[event.slug])
+    for value in url_values():
+        checked(client.get(f"{agenda}?sessions={value}"))

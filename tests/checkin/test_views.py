@@ -9,7 +9,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from checkin.models import CheckIn
+from checkin.models import CheckIn, Checkpoint
 from registrations import services as registration_services
 from registrations.pass_lifecycle import registration_pass_code
 from registrations.passes import pass_verify
@@ -155,7 +155,7 @@ def test_scan_answers_in_spanish(client, settings, event, staff, entrance):
         ('{"code": "", "nonce": "0123456789", "checkpoint": 1}', "No pass code given."),
         (
             '{"code": "x", "nonce": "short", "checkpoint": 1}',
-            "The scan needs an id of 8 to 64 characters.",
+            "The scan needs an id of 8 to 64 letters, digits, - or _.",
         ),
         (
             '{"code": "x", "nonce": "0123456789", "checkpoint": "1"}',
@@ -169,6 +169,22 @@ def test_scan_bad_requests_say_what_is_wrong(client, event, staff, entrance, bod
     response = client.post(url("scan", event), body, content_type="application/json")
 
     assert (response.status_code, response.json()) == (400, {"error": error})
+
+
+def test_scan_checkpoint_true_is_not_checkpoint_one(client, event, staff, participant):
+    """JSON's true is no checkpoint id, though Python counts it as the integer 1."""
+    CheckpointFactory(pk=1, event=event, name="Main entrance")
+    client.force_login(staff)
+
+    response = post_scan(
+        client, event, **{**scan_data(participant, Checkpoint(pk=1)), "checkpoint": True}
+    )
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {"error": "Choose a checkpoint of this event."},
+    )
+    assert CheckIn.objects.count() == 0
 
 
 def test_scan_at_another_events_checkpoint_refused(client, event, staff, participant):
