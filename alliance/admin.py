@@ -1,7 +1,10 @@
 """The organisers' admin site: the programme and registrations first, the machinery last."""
 
 from django.conf import settings
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 # The home page lists these apps first, in this order, and django-celery-beat's periodic
@@ -10,10 +13,34 @@ FIRST = ("events", "registrations")
 LAST = ("django_celery_beat",)
 
 
+class SelectionChecked:
+    """Actions refuse a selection holding a value that is no primary key ("x", a NUL), which
+    Django's own `pk__in` filter would raise ValueError on (a 500)."""
+
+    def response_action(self, request, queryset):
+        pk = self.model._meta.pk
+        try:
+            for value in request.POST.getlist(helpers.ACTION_CHECKBOX_NAME):
+                pk.to_python(value)
+        except ValidationError:
+            self.message_user(
+                request, _("The selection is not valid: no action was taken."), messages.ERROR
+            )
+            return HttpResponseRedirect(request.get_full_path())
+        return super().response_action(request, queryset)
+
+
 class AllianceAdminSite(admin.AdminSite):
     site_header = _("Alliance Days")
     site_title = _("Alliance Days admin")
     index_title = _("Organisers' back office")
+
+    def register(self, model_or_iterable, admin_class=None, **options):
+        """Every model's admin, ours and the libraries', with `SelectionChecked`."""
+        admin_class = admin_class or admin.ModelAdmin
+        if not issubclass(admin_class, SelectionChecked):
+            admin_class = type(admin_class.__name__, (SelectionChecked, admin_class), {})
+        super().register(model_or_iterable, admin_class, **options)
 
     def get_app_list(self, request, app_label=None):
         def rank(app):

@@ -280,3 +280,18 @@ def test_change_forms_of_no_event_name_the_server_zone(client, url):
     subtitle = next(child.text for child in content.children if getattr(child, "tag", "") == "h2")
     assert subtitle == "Times in UTC"
     assert parse(response).one("body").attrs["data-admin-utc-offset"] == "0"
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+@pytest.mark.parametrize("selected", ["x", "\x00", "1" + "0" * 38, "-1"])
+def test_action_on_a_selection_that_is_no_id_changes_nothing(client, model, selected):
+    """A forged selection (Django's own filter raises ValueError, a 500, on an id that is no
+    primary key): the list again with a message, nothing deleted."""
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    before = model._default_manager.count()
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+    response = client.post(url, {"action": "delete_selected", "_selected_action": [selected]})
+
+    assert response.status_code in (200, 302)  # the list, or the (empty) confirmation
+    assert model._default_manager.count() == before
