@@ -13,9 +13,20 @@ FIRST = ("events", "registrations")
 LAST = ("django_celery_beat",)
 
 
-class SelectionChecked:
-    """Actions refuse a selection holding a value that is no primary key ("x", a NUL), which
-    Django's own `pk__in` filter would raise ValueError on (a 500)."""
+class InputChecked:
+    """What Django's admin would answer 500 to, refused with a message: a list address holding
+    a NUL (PostgreSQL refuses it in a filter's text), and an action on a selection holding a
+    value that is no primary key ("x", a NUL), which Django's `pk__in` filter raises on."""
+
+    def changelist_view(self, request, extra_context=None):
+        if any("\x00" in text for pair in request.GET.lists() for text in [pair[0], *pair[1]]):
+            self.message_user(
+                request,
+                _("This list's address is not valid: here is the whole list."),
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.path)
+        return super().changelist_view(request, extra_context)
 
     def response_action(self, request, queryset):
         pk = self.model._meta.pk
@@ -36,10 +47,10 @@ class AllianceAdminSite(admin.AdminSite):
     index_title = _("Organisers' back office")
 
     def register(self, model_or_iterable, admin_class=None, **options):
-        """Every model's admin, ours and the libraries', with `SelectionChecked`."""
+        """Every model's admin, ours and the libraries', with `InputChecked`."""
         admin_class = admin_class or admin.ModelAdmin
-        if not issubclass(admin_class, SelectionChecked):
-            admin_class = type(admin_class.__name__, (SelectionChecked, admin_class), {})
+        if not issubclass(admin_class, InputChecked):
+            admin_class = type(admin_class.__name__, (InputChecked, admin_class), {})
         super().register(model_or_iterable, admin_class, **options)
 
     def get_app_list(self, request, app_label=None):

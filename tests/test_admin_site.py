@@ -295,3 +295,18 @@ def test_action_on_a_selection_that_is_no_id_changes_nothing(client, model, sele
 
     assert response.status_code in (200, 302)  # the list, or the (empty) confirmation
     assert model._default_manager.count() == before
+
+
+@pytest.mark.parametrize("model", REGISTERED, ids=lambda model: model._meta.label)
+@pytest.mark.parametrize("query", ["status__exact=%00", "q=a%00b", "%00=1"])
+def test_list_address_holding_a_nul_gives_the_whole_list(client, model, query):
+    """PostgreSQL refuses a NUL in text: a list filter holding one was a 500."""
+    client.force_login(UserFactory(is_staff=True, is_superuser=True))
+    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+
+    response = client.get(f"{url}?{query}", follow=True)
+
+    assert response.redirect_chain == [(url, 302)]
+    assert [str(m) for m in response.context["messages"]] == [
+        "This list's address is not valid: here is the whole list."
+    ]
