@@ -60,7 +60,7 @@ def main() -> int:
 
     from attendance.badges import Layout, badges_for, badges_pdf
     from events.models import Event
-    from registrations.models import Registration, StakeholderCategory, new_token
+    from registrations.models import Registration, StakeholderCategory
     from registrations.passes import pass_verify
 
     event = Event.objects.create(
@@ -74,27 +74,14 @@ def main() -> int:
         published=True,
     )
     categories = list(StakeholderCategory.objects.all())
-    rows = []
-    for n in range(args.participants):
-        token = new_token()
-        rows.append(
-            Registration(
-                event=event,
-                full_name=f"{FIRST[n % len(FIRST)]} {LAST[n % len(LAST)]} {n}",
-                email=f"p{n}@example.org",
-                organisation="Ministerio de Tecnologías de la Información y las Comunicaciones",
-                country="CO",
-                category=categories[n % len(categories)],
-                language=("en", "es", "pt")[n % 3],
-                time_zone="America/Bogota",
-                privacy_consent_at=timezone.now(),
-                privacy_notice_version="bench",
-                status=Registration.Status.CONFIRMED,
-                token=token,
-                token_prefix=token[:12],
-            )
-        )
-    Registration.objects.bulk_create(rows)
+    harness.registrations_create(
+        event,
+        args.participants,
+        full_name=lambda n: f"{FIRST[n % len(FIRST)]} {LAST[n % len(LAST)]} {n}",
+        organisation=lambda n: "Ministerio de Tecnologías de la Información y las Comunicaciones",
+        category=lambda n: categories[n % len(categories)],
+        language=lambda n: ("en", "es", "pt-br")[n % 3],
+    )
     ordered = (
         Registration.objects.filter(event=event)
         .select_related("category")

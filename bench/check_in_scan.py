@@ -73,10 +73,7 @@ def scan_plan(duration: int):
     scan, and how many participants are scanned."""
     from datetime import timedelta
 
-    from django.utils import timezone
-
     from checkin.models import Checkpoint
-    from registrations.models import Registration, StakeholderCategory
     from registrations.pass_lifecycle import registration_pass_code
 
     # Running from yesterday: scans today are on one of its days.
@@ -85,24 +82,7 @@ def scan_plan(duration: int):
     )
     scans = SCANNERS * PER_SECOND * duration
     fresh = scans - scans // REPEAT_EVERY
-    category = StakeholderCategory.objects.order_by("pk").first()
-    registrations = Registration.objects.bulk_create(
-        Registration(
-            event=event,
-            full_name=f"Participant {n}",
-            email=f"bench-{n}@example.org",
-            organisation="Ministry of ICT",
-            country="CO",
-            category=category,
-            time_zone="America/Bogota",
-            privacy_consent_at=timezone.now(),
-            privacy_notice_version="bench",
-            status=Registration.Status.CONFIRMED,
-            token=secrets.token_urlsafe(32),
-            token_prefix=f"bench{n:07d}",
-        )
-        for n in range(fresh)
-    )
+    registrations = harness.registrations_create(event, fresh)
     checkpoints = [
         Checkpoint.objects.create(event=event, name=f"Entrance {n}") for n in range(SCANNERS)
     ]

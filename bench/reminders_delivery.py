@@ -70,34 +70,12 @@ class SmtpSink:
 def participants_create(event, *, per_session: int, sessions: int) -> None:
     """`per_session` confirmed participants for each of the event's first `sessions` sessions,
     each of whom chose that one session."""
-    from django.utils import timezone
+    from registrations.models import SessionChoice
 
-    from registrations.models import Registration, SessionChoice, StakeholderCategory, new_token
-
-    category = StakeholderCategory.objects.order_by("pk").first()
-    now = timezone.now()
     chosen = list(event.sessions.order_by("pk")[:sessions])
-    rows = []
-    for n in range(per_session * len(chosen)):
-        token = new_token()
-        rows.append(
-            Registration(
-                event=event,
-                full_name=f"Participant {n}",
-                email=f"p{n}@{event.slug}.example.org",
-                organisation="Ministry of ICT",
-                country="CO",
-                category=category,
-                time_zone="Europe/Madrid",
-                privacy_consent_at=now,
-                privacy_notice_version="2023-11",
-                status=Registration.Status.CONFIRMED,
-                confirmed_at=now,
-                token=token,
-                token_prefix=token[:12],
-            )
-        )
-    registrations = Registration.objects.bulk_create(rows, batch_size=2000)
+    registrations = harness.registrations_create(
+        event, per_session * len(chosen), time_zone=lambda n: "Europe/Madrid"
+    )
     SessionChoice.objects.bulk_create(
         (
             SessionChoice(registration=r, session=chosen[n % len(chosen)])

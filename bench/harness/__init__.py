@@ -7,7 +7,7 @@ servers are sent SIGTERM (then SIGKILL) by the process ids it holds, and the ben
 (5, or BENCH_REDIS_URL: the only one they use on the shared server) is flushed.
 """
 
-from .data import programme_create
+from .data import programme_create, registrations_create
 from .processes import (
     BIN,
     ROOT,
@@ -56,6 +56,7 @@ __all__ = [
     "production_env",
     "programme_create",
     "redis_flush",
+    "registrations_create",
     "save",
     "started",
     "verdict",

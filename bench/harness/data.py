@@ -78,3 +78,39 @@ def programme_create(*, sessions: int, slug: str = "bench-days", starts_in=None,
         for k in range(2)
     )
     return event
+
+
+def registrations_create(event, count: int, **fields_of) -> list:
+    """`count` confirmed registrations to `event`, in one bulk insert, each with its own private
+    token. Each keyword is a field whose value is `fields_of[name](n)` for the n-th one; the
+    others are a participant from Colombia of the first stakeholder category."""
+    from django.utils import timezone
+
+    from registrations.models import Registration, StakeholderCategory, new_token
+
+    category = StakeholderCategory.objects.order_by("pk").first()
+    defaults = {
+        "full_name": lambda n: f"Participant {n}",
+        "email": lambda n: f"p{n}@{event.slug}.example.org",
+        "organisation": lambda n: "Ministry of ICT",
+        "country": lambda n: "CO",
+        "category": lambda n: category,
+        "time_zone": lambda n: "America/Bogota",
+    }
+    now = timezone.now()
+    rows = []
+    for n in range(count):
+        token = new_token()
+        rows.append(
+            Registration(
+                event=event,
+                privacy_consent_at=now,
+                privacy_notice_version="bench",
+                status=Registration.Status.CONFIRMED,
+                confirmed_at=now,
+                token=token,
+                token_prefix=token[:12],
+                **{name: value(n) for name, value in {**defaults, **fields_of}.items()},
+            )
+        )
+    return Registration.objects.bulk_create(rows, batch_size=2000)
