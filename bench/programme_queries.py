@@ -3,7 +3,7 @@ a gunicorn worker after serving them under load.
 
 Query counts: django's test Client and CaptureQueriesContext, in this process, on PostgreSQL
 with production-like settings (the benchmarks' Redis DB as the cache, emptied before each
-"miss"; a "hit" finds the bytes cached, after the event and the fingerprint are read).
+"miss"; a "hit" finds the bytes cached, after the event and its programme version are read).
 Pages: the event page, the programme (whole and filtered), a session page, the speakers, a
 confirmed participant's manage page (they chose a tenth of the sessions), the whole-event,
 theme, session and personal calendar feeds. Every count must be the same for 10, 100 and 300

@@ -4,13 +4,15 @@ Served: gunicorn (2 sync workers, production-like settings, Redis cache) under w
 connections), in one run, for each of the whole-event feed, the programme, a filtered
 programme (one theme: 50 sessions) and a session page: /bench/constant/<bytes> (a trivial Django
 view returning a constant byte string of the response's size: the framework's ceiling for such
-a response, see ceiling/urls.py), the URL answered from the cache (200: the event, the
-visibility check and the fingerprint read on every request, then the cached bytes) and the URL
+a response, see ceiling/urls.py), the URL answered from the cache (200: the event read, with
+its programme version, and the visibility checked on every request, then the moments and the
+cached bytes read from Redis) and the URL
 revalidated with If-None-Match (304). Targets: each 200 >= 0.6 of its constant view's
 requests/s; each 304 cheaper (more requests/s) than its 200.
 
 In-process: the CPU time of a cold build (what a cache miss costs: the queries and the template
-or the calendar) for each, median over 20 runs of this process. Target for the pages: <= 30 ms
+or the calendar; the programme's moments, read once per version, already cached) for each,
+median over 20 runs of this process. Target for the pages: <= 30 ms
 for 300 sessions. The feed has no such target: it is built once per programme change.
 
 Run: .venv/bin/python bench/public_pages.py [--duration 10]
@@ -46,8 +48,8 @@ def urls(event) -> dict[str, str]:
 
 
 def build_cpu_ms(pages: dict[str, str]) -> dict[str, float]:
-    """Median CPU time of building each response with nothing cached: the view's class
-    finds the event and the fingerprint, then builds the bytes."""
+    """Median CPU time of building each response: the view's class finds the event, then
+    builds the bytes (the first run, not counted, reads the programme's moments)."""
     from django.contrib.auth.models import AnonymousUser
     from django.contrib.messages.storage.fallback import FallbackStorage
     from django.test import RequestFactory

@@ -24,7 +24,7 @@ class EmbedPage(Page):
     template_name = "events/embed.html"
 
     def find(self):
-        sessions = super().find()
+        super().find()
         query = self.request.GET
         self.theme = None
         if query.get("theme"):
@@ -46,7 +46,6 @@ class EmbedPage(Page):
                 raise Http404("Not a day") from None
             if not self.event.start_date <= self.day <= self.event.end_date:
                 raise Http404("Not a day of this event")
-        return sessions
 
     def scope(self) -> tuple:
         return (self.request.path, self.theme and self.theme.pk, self.day)

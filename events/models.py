@@ -73,6 +73,10 @@ class Event(models.Model):
         ),
     )
     updated_at = models.DateTimeField(auto_now=True)
+    # Grows by one, once committed, with every change to what the programme shows: a session,
+    # or any theme, room or speaker (events/signals.py). Pages and feeds are cached under it.
+    programme_version = models.PositiveBigIntegerField(default=0, editable=False)
+    programme_changed_at = models.DateTimeField(null=True, editable=False)
 
     class Meta:
         ordering = ["-start_date"]

@@ -46,7 +46,6 @@ class AgendaPage(Page):
         ):
             raise Http404("Not a list of sessions")
         self.ids = sorted({int(i) for i in ids})
-        return self.event.sessions.filter(pk__in=self.ids)
 
     def scope(self) -> tuple:
         return (self.request.path, *self.ids)
@@ -56,6 +55,8 @@ class AgendaPage(Page):
 
     def context(self) -> dict:
         sessions = selectors.sessions_loaded(
-            sessions=self.sessions.order_by("starts_at", "room__name", "pk")
+            sessions=self.event.sessions.filter(pk__in=self.ids).order_by(
+                "starts_at", "room__name", "pk"
+            )
         )
         return _programme_days(sessions, self.event)

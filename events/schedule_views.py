@@ -1,6 +1,6 @@
 """The frab / c3voc schedule export (events/schedule.py) as cached responses: the same rules
 as the calendar feeds (published events only, organisers may preview a draft; ETag,
-Last-Modified and 304; the bytes cached under the programme's fingerprint)."""
+Last-Modified and 304; the bytes cached under the programme's version)."""
 
 import json
 
@@ -19,7 +19,6 @@ class ScheduleJSON(CachedResponse):
 
     def find(self):
         self.event = _event(self.request, self.kwargs["slug"])
-        return self.event.sessions.all()
 
     def document(self) -> dict:
         with translation.override(self.language()):

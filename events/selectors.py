@@ -1,17 +1,18 @@
 """Reads of the programme. Each returns a fixed number of queries whatever the data size."""
 
-import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from datetime import date, datetime, time, timedelta
 from itertools import groupby
-from typing import NamedTuple
 
-from django.db.models import Count, Max, Prefetch, Q, QuerySet, Subquery, Sum
+from django.core.cache import cache
+from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from .models import Event, Room, Session, Speaker, Theme
+
+MOMENTS_SECONDS = 3600  # a new version is read afresh; this bounds what the old ones hold
 
 
 def event_get_visible(*, slug: str, include_unpublished: bool = False) -> Event:
@@ -117,43 +118,21 @@ def session_get(*, event: Event, pk: int) -> Session:
         raise Http404("No such session") from None
 
 
-class Fingerprint(NamedTuple):
-    digest: str  # changes whenever anything shown of the sessions changes
-    last_modified: datetime | None  # the latest of those changes
-    count: int  # how many sessions
-
-
-def _latest_change(model) -> Subquery:
-    return Subquery(model.objects.order_by("-updated_at").values("updated_at")[:1])
-
-
-def sessions_fingerprint(
-    *, sessions: QuerySet[Session], at: datetime, reveal: timedelta
-) -> Fingerprint:
-    """What pages and calendars of these sessions show, in one query that reads no row twice:
-    a digest that changes whenever any of it changes (a session; any theme, room or speaker,
-    which are few and rarely change; the set of sessions; and, with time, which livestream
-    links are revealed and which sessions have started or ended at `at`), with the latest
-    change time and the number of sessions. The sessions' event is the caller's to add."""
-    stamps = sessions.aggregate(
-        count=Count("pk"),
-        ids=Sum("pk"),
-        session=Max("updated_at"),
-        theme=Max(_latest_change(Theme)),
-        room=Max(_latest_change(Room)),
-        speaker=Max(_latest_change(Speaker)),
-        # Moments pass in time order, so the latest one passed changes whenever another
-        # passes: a link revealed, a session started or ended, with no row changing. They
-        # count as changes for Last-Modified too (If-Modified-Since-only clients).
-        last_revealed=Max("starts_at", filter=Q(starts_at__lte=at + reveal)),
-        last_started=Max("starts_at", filter=Q(starts_at__lte=at)),
-        last_ended=Max("ends_at", filter=Q(ends_at__lte=at)),
-    )
-    if stamps["last_revealed"] is not None:
-        stamps["last_revealed"] -= reveal
-    latest = max((v for k, v in stamps.items() if isinstance(v, datetime)), default=None)
-    digest = hashlib.sha256(repr(sorted(stamps.items())).encode()).hexdigest()[:32]
-    return Fingerprint(digest, latest, stamps["count"])
+def programme_moments(*, event: Event) -> list[float]:
+    """The moments, in order (POSIX seconds), at which the event's pages and feeds change with
+    no row changing: a livestream link revealed, a session started or ended. Read once per
+    programme version (and reveal delay) and kept in the configured cache."""
+    key = f"moments:{event.pk}:{event.programme_version}:{event.livestream_reveal_minutes}"
+    moments = cache.get(key)
+    if moments is None:
+        reveal = timedelta(minutes=event.livestream_reveal_minutes)
+        moments = sorted(
+            moment.timestamp()
+            for starts_at, ends_at in event.sessions.values_list("starts_at", "ends_at")
+            for moment in (starts_at - reveal, starts_at, ends_at)
+        )
+        cache.set(key, moments, timeout=MOMENTS_SECONDS)
+    return moments
 
 
 def sessions_loaded(*, sessions: QuerySet[Session]) -> list[Session]:

@@ -2,6 +2,7 @@
 
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from modeltranslation.utils import get_translation_fields
@@ -22,8 +23,30 @@ def sessions_cancel(*, session_ids: Iterable[int]) -> int:
     Cancelled sessions stay in the programme and the feeds, marked cancelled, with a higher
     SEQUENCE so calendar clients replace their copy.
     """
-    return Session.objects.filter(pk__in=list(session_ids), status=Session.Status.SCHEDULED).update(
-        status=Session.Status.CANCELLED, sequence=F("sequence") + 1, updated_at=timezone.now()
+    cancelled = Session.objects.filter(
+        pk__in=list(session_ids), status=Session.Status.SCHEDULED
+    ).update(status=Session.Status.CANCELLED, sequence=F("sequence") + 1, updated_at=timezone.now())
+    programme_changed()  # an UPDATE sends no signal
+    return cancelled
+
+
+def programme_changed() -> None:
+    """Once the current transaction commits, say that the programme changed: every event's
+    `programme_version` grows, so that its cached pages and feeds are built again.
+
+    After the commit, not within the transaction: a request that reads the version before it
+    grows can only cache the new content under the old version, which no request asks for
+    once it grows; and the writer then holds no row lock while it waits for the event rows
+    (a registration locks its event, then sessions: the opposite order would deadlock). If the
+    process dies between the commit and this update, pages stay as they were until the next
+    change, at most CACHE_SECONDS (events/views.py). All events: themes, rooms and speakers
+    are shared, a session may move between events, and there are a handful of events."""
+    transaction.on_commit(_programme_version_grow)
+
+
+def _programme_version_grow() -> None:
+    Event.objects.update(
+        programme_version=F("programme_version") + 1, programme_changed_at=timezone.now()
     )
 
 

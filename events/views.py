@@ -1,29 +1,32 @@
 """Public pages of the programme and its calendar feeds.
 
 Pages and public feeds are the same for every visitor in a language, so their bytes are cached
-(in the configured cache: Redis in production, memory otherwise) under the fingerprint of what
-they show. Nothing about a request is remembered between requests: each one decides afresh
-whether the event may be shown (published, or an organiser previewing it) and reads the
-fingerprint (one query); a client holding the current copy gets 304.
+(in the configured cache: Redis in production, memory otherwise) under the version of the
+programme they show. Nothing about a request is remembered between requests: each one reads
+the event, decides afresh whether it may be shown (published, or an organiser previewing it)
+and takes the programme's version from it; a client holding the current copy gets 304.
 
 A response is cached only when the event is published and the request carries nothing of its
 own: an organiser's preview and a page with messages waiting are rendered afresh and sent
 `Cache-Control: private, no-store`, as is a participant's own calendar.
 """
 
+import bisect
 import hashlib
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
@@ -33,7 +36,7 @@ from .languages import foreign_language, site_language
 from .models import Session, Theme
 from .zones import time_html
 
-# Bytes under a fingerprint never change; every programme change leaves the old ones unused.
+# Bytes under a version never change; every programme change leaves the old ones unused.
 # The timeout bounds what they hold (about one copy per page, filter and language for each
 # change within the hour); a quiet page is rebuilt once an hour.
 CACHE_SECONDS = 3600
@@ -65,17 +68,16 @@ def theme_stylesheet(request):
 
 
 class CachedResponse:
-    """A response built from an event's sessions and cached by their fingerprint.
+    """A response built from an event's programme and cached under its version.
 
     Subclasses find what the request asks for in `find` (setting `self.event`, and raising
-    Http404 for what this request may not see) and return the sessions the response shows;
-    `build` makes the bytes. Called through `view`."""
+    Http404 for what this request may not see); `build` makes the bytes (raising Http404 for
+    what does not exist). Called through `view`."""
 
     content_type = "text/html; charset=utf-8"
     # Pages are revalidated on every use, so a change or an unpublished event shows at once.
     shared_cache_control = "public, no-cache"
     private = False  # a participant's own: never shared, whatever the event
-    needs_sessions = False  # 404 when no session matches (a session's page or feed)
     sends_last_modified = False
 
     @classmethod
@@ -92,21 +94,37 @@ class CachedResponse:
         self.request = request
         self.kwargs = kwargs
         self.now = timezone.now()
-        self.sessions = self.find()
-        self.fingerprint = selectors.sessions_fingerprint(
-            sessions=self.sessions,
-            at=self.now,
-            reveal=timedelta(minutes=self.event.livestream_reveal_minutes),
-        )
-        if self.needs_sessions and self.fingerprint.count == 0:
-            raise Http404("No such session")
-        # Hashed: the extra may hold spaces or colons (timestamps), which an ETag cannot.
-        shown = f"{self.fingerprint.digest}|{self.event.updated_at}|{self.fingerprint_extra()}"
-        digest = hashlib.sha256(shown.encode()).hexdigest()[:32]
-        self.etag = f"{digest}-{self.language()}"
-        changes = (self.fingerprint.last_modified, self.event.updated_at)
-        self.last_modified = max(moment for moment in changes if moment is not None)
+        self.find()
         self.cacheable = self.event.published and not self.personal()
+
+    @cached_property
+    def _moments_passed(self) -> tuple[int, datetime | None]:
+        """How many of the moments the programme changes with time (a livestream link revealed,
+        a session started or ended) have passed, and the last of them."""
+        moments = selectors.programme_moments(event=self.event)
+        passed = bisect.bisect_right(moments, self.now.timestamp())
+        return passed, datetime.fromtimestamp(moments[passed - 1], UTC) if passed else None
+
+    @cached_property
+    def etag(self) -> str:
+        """Changes with the programme's version, the event's own row, the moments passed, and
+        what else the response depends on; hashed, as the parts may hold spaces or colons
+        (timestamps), which an ETag cannot."""
+        event = self.event
+        shown = (
+            type(self).__name__,
+            self.scope(),
+            event.programme_version,
+            event.updated_at,
+            self._moments_passed[0],
+            self.version_extra(),
+        )
+        return f"{hashlib.sha256(repr(shown).encode()).hexdigest()[:32]}-{self.language()}"
+
+    @cached_property
+    def last_modified(self) -> datetime:
+        changes = (self.event.updated_at, self.event.programme_changed_at, self._moments_passed[1])
+        return max(moment for moment in changes if moment is not None)
 
     def find(self):
         raise NotImplementedError
@@ -114,8 +132,8 @@ class CachedResponse:
     def build(self) -> bytes:
         raise NotImplementedError
 
-    def fingerprint_extra(self) -> str:
-        """What else the response depends on, beyond its sessions and the language."""
+    def version_extra(self) -> str:
+        """What else the response depends on, beyond the programme and the language."""
         return ""
 
     def language(self) -> str:
@@ -126,8 +144,8 @@ class CachedResponse:
         return False
 
     def scope(self) -> tuple:
-        """What tells this response from others with the same fingerprint: its URL's path
-        (canonical, see `view`)."""
+        """What tells this response from others of the same event: its URL's path (canonical,
+        see `view`)."""
         return (self.request.path,)
 
     def storable(self) -> bool:
@@ -157,8 +175,7 @@ class CachedResponse:
         return response
 
     def content(self) -> bytes:
-        parts = (type(self).__name__, *self.scope(), self.etag)
-        key = "response:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+        key = f"response:{self.etag}"  # the ETag holds the class, scope and language
         content = cache.get(key)
         if content is None:
             content = self.build()
@@ -180,7 +197,6 @@ class Page(CachedResponse):
 
     def find(self):
         self.event = _event(self.request, self.kwargs["slug"])
-        return self.event.sessions.all()
 
     def personal(self) -> bool:
         # An organiser may see a draft; messages are one visitor's. Counting the messages
@@ -199,7 +215,7 @@ class Page(CachedResponse):
 class EventPage(Page):
     template_name = "events/event_detail.html"
 
-    def fingerprint_extra(self) -> str:
+    def version_extra(self) -> str:
         return f"registration-open={self.event.registration_is_open(self.now)}"
 
     def context(self) -> dict:
@@ -308,11 +324,6 @@ class ProgrammePage(Page):
 
 class SessionPage(Page):
     template_name = "events/session_detail.html"
-    needs_sessions = True
-
-    def find(self):
-        self.event = _event(self.request, self.kwargs["slug"])
-        return self.event.sessions.filter(pk=self.kwargs["pk"])
 
     def context(self) -> dict:
         session = selectors.session_get(event=self.event, pk=self.kwargs["pk"])
@@ -332,10 +343,6 @@ class ThemePage(Page):
     def find(self):
         self.event = _event(self.request, self.kwargs["slug"])
         self.theme = get_object_or_404(Theme, slug=self.kwargs["theme_slug"])
-        return self.event.sessions.filter(theme=self.theme)
-
-    def fingerprint_extra(self) -> str:
-        return f"theme={self.theme.updated_at.isoformat()}"  # shown even with no session
 
     def context(self) -> dict:
         sessions = selectors.sessions_for_programme(event=self.event, theme=self.theme)
@@ -354,6 +361,7 @@ class CalendarFeed(CachedResponse):
     shared_cache_control = "public, max-age=300"
     sends_last_modified = True
     registered = False  # livestream links reserved to confirmed participants
+    needs_sessions = False  # 404 when it has none (a session's feed)
     watch_url = None  # a participant's private page for a session (ical.sessions_feed)
     # A subscribed calendar sends no cookie: public feeds take the language as `?lang=es`.
     takes_language = True
@@ -378,10 +386,14 @@ class CalendarFeed(CachedResponse):
 
     def find(self):
         self.event = _event(self.request, self.kwargs["slug"])
+
+    def sessions(self) -> QuerySet[Session]:
         return self.event.sessions.all()
 
     def build(self) -> bytes:
-        sessions = selectors.sessions_for_calendar(sessions=self.sessions)
+        sessions = selectors.sessions_for_calendar(sessions=self.sessions())
+        if self.needs_sessions and not sessions:
+            raise Http404("No such session")
         with translation.override(self.language()):
             return ical.sessions_feed(
                 sessions,
@@ -407,12 +419,11 @@ class CalendarFeed(CachedResponse):
 
 class ThemeCalendar(CalendarFeed):
     def find(self):
-        self.event = _event(self.request, self.kwargs["slug"])
+        super().find()
         self.theme = get_object_or_404(Theme, slug=self.kwargs["theme_slug"])
-        return self.event.sessions.filter(theme=self.theme)
 
-    def fingerprint_extra(self) -> str:
-        return f"theme={self.theme.updated_at.isoformat()}"  # its name names the calendar
+    def sessions(self) -> QuerySet[Session]:
+        return self.event.sessions.filter(theme=self.theme)
 
     def name(self, sessions: list[Session]) -> str:
         return f"{self.event.name}: {self.theme.name}"
@@ -424,8 +435,7 @@ class ThemeCalendar(CalendarFeed):
 class SessionCalendar(CalendarFeed):
     needs_sessions = True
 
-    def find(self):
-        self.event = _event(self.request, self.kwargs["slug"])
+    def sessions(self) -> QuerySet[Session]:
         return self.event.sessions.filter(pk=self.kwargs["pk"])
 
     def name(self, sessions: list[Session]) -> str:

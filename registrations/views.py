@@ -273,10 +273,12 @@ class PersonalCalendar(CalendarFeed):
             raise Http404("No such calendar")
         self.event = self.registration.event
         self.registered = self.registration.status == Registration.Status.CONFIRMED
+
+    def sessions(self):
         return selectors.sessions_chosen(registration=self.registration)
 
-    def fingerprint_extra(self) -> str:
-        # Dropping one session and adding another can leave the sessions' own stamps unchanged.
+    def version_extra(self) -> str:
+        # The participant's status and choices change with no change to the programme.
         return (
             f"-{self.registration.status}-{selectors.choices_stamp(registration=self.registration)}"
         )

@@ -2,7 +2,7 @@
 
 Every endpoint of an event answers as the public pages do (events/views.py, CachedResponse):
 the event must be published (organisers signed in may preview a draft, never cached), the
-programme's fingerprint (one query) gives the ETag and the key of the cached bytes, and a
+programme's version, read with the event, gives the ETag and the key of the cached bytes, and a
 client holding the current copy gets 304. Content is in the requested language (`?lang=`, or
 Accept-Language), times in the event's zone.
 """
@@ -48,18 +48,16 @@ class ApiView(generics.GenericAPIView):
 
 
 class _Cached(CachedResponse):
-    """An API response of one event, cached by the programme's fingerprint like the pages."""
+    """An API response of one event, cached under the programme's version like the pages."""
 
     content_type = "application/json"
 
     def __init__(self, request, *, api_view):
         self.api_view = api_view
-        self.needs_sessions = api_view.needs_sessions
         super().__init__(request, **api_view.kwargs)
 
     def find(self):
         self.event = self.api_view.event
-        return self.api_view.fingerprinted_sessions()
 
     def scope(self) -> tuple:
         return (self.request.path, *sorted(self.request.GET.lists()))
@@ -73,8 +71,6 @@ class _Cached(CachedResponse):
 
 
 class EventScoped(ApiView):
-    needs_sessions = False  # 404 when the fingerprinted sessions are none (one session)
-
     def get(self, request, *args, **kwargs):
         self.event = selectors.event_get_visible(
             slug=kwargs["slug"], include_unpublished=request.user.is_staff
@@ -86,10 +82,6 @@ class EventScoped(ApiView):
 
     def prepare(self) -> None:
         """Validate the request before any cache is consulted."""
-
-    def fingerprinted_sessions(self):
-        # Any change to the programme (themes, rooms and speakers included) changes it.
-        return self.event.sessions.all()
 
     def known_parameters(self) -> set[str]:
         return {"lang", "page", "page_size"}
@@ -162,11 +154,7 @@ class SessionDetail(EventScoped, generics.RetrieveAPIView):
     """One session of the event."""
 
     serializer_class = serializers.SessionSerializer
-    needs_sessions = True
     filter_backends = []
-
-    def fingerprinted_sessions(self):
-        return self.event.sessions.filter(pk=self.kwargs["pk"])
 
     def payload(self):
         session = selectors.session_get(event=self.event, pk=self.kwargs["pk"])

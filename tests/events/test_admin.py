@@ -461,7 +461,12 @@ def test_session_change_form_shows_event_time_under_its_heading(organiser_client
 def test_session_change_form_saved_unchanged_keeps_time_and_revision(
     organiser_client, django_capture_on_commit_callbacks
 ):
-    session = SessionFactory(starts_at=bogota(1, 9), ends_at=bogota(1, 10), capacity=None)
+    session = SessionFactory(
+        starts_at=bogota(1, 9),
+        ends_at=bogota(1, 10),
+        capacity=None,
+        speakers=SpeakerFactory.create_batch(2),
+    )
     url = f"{CHANGELIST}{session.pk}/change/"
     data = form_fields(organiser_client.get(url), "session_form")
 
@@ -476,6 +481,23 @@ def test_session_change_form_saved_unchanged_keeps_time_and_revision(
         0,
         session.updated_at,
     )
+    # Nor is the programme's version: the cached pages and feeds stay current.
+    assert stored.event.programme_version == session.event.programme_version
+
+
+def test_session_speaker_removed_in_admin_grows_programme_version(
+    organiser_client, django_capture_on_commit_callbacks
+):
+    session = SessionFactory(speakers=SpeakerFactory.create_batch(2))
+    url = f"{CHANGELIST}{session.pk}/change/"
+    data = form_fields(organiser_client.get(url), "session_form")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        organiser_client.post(url, {**data, "speakers": data["speakers"][:1], "_save": "Save"})
+
+    stored = Session.objects.get()
+    assert stored.speakers.count() == 1
+    assert stored.event.programme_version > session.event.programme_version
 
 
 def test_session_change_form_of_madrid_event_in_madrid_time(organiser_client):

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from events import services
 from events.models import Session
 from tests.factories import (
     EventFactory,
@@ -27,16 +28,19 @@ BOGOTA = ZoneInfo("America/Bogota")
 PUBLIC_STREAM = "https://stream.example/public-session"
 PRIVATE_STREAM = "https://stream.example/registered-only-session"
 
-# Queries per page, whatever the size of the programme. Every page: the event and the
-# fingerprint of its sessions; that is all when the page is cached, or for a 304.
-CACHED_QUERIES = 2
-# Then, to render the programme: themes, rooms, sessions, their themes, their rooms (one
-# instance each, shared by the sessions), their speakers' names.
-PROGRAMME_QUERIES = CACHED_QUERIES + 6
+# Queries per page, whatever the size of the programme. Every page reads the event, whose
+# programme version says whether the cached bytes are current: that is all when the page is
+# cached, or for a 304.
+CACHED_QUERIES = 1
+# Built: the moments the programme changes with time (session starts and ends, livestream
+# links revealed), read once per version; then, for the programme: themes, rooms, sessions,
+# their themes, their rooms (one instance each, shared by the sessions), their speakers' names.
+BUILT_QUERIES = CACHED_QUERIES + 1
+PROGRAMME_QUERIES = BUILT_QUERIES + 6
 # session (with theme, room, event), speakers
-SESSION_DETAIL_QUERIES = CACHED_QUERIES + 2
+SESSION_DETAIL_QUERIES = BUILT_QUERIES + 2
 # speakers, their sessions (with theme)
-SPEAKER_LIST_QUERIES = CACHED_QUERIES + 2
+SPEAKER_LIST_QUERIES = BUILT_QUERIES + 2
 
 
 def bogota(day: int, hour: int, minute: int = 0) -> datetime:
@@ -944,11 +948,12 @@ def test_public_pages_etag_per_language(client, programme):
     assert parse(stale).one("h1").text == "Programa"
 
 
-def test_public_page_change_shows_at_once(client, programme):
+def test_public_page_change_shows_at_once(client, programme, committed):
     session = programme.sessions.get(title="Opening")
     before = client.get(session_url(session))
     session.title = "Opening, moved"
-    session.save()
+    with committed():
+        session.save()
     after = client.get(session_url(session), headers={"if-none-match": before["ETag"]})
     programme_page = client.get(programme_url(programme))
     assert (after.status_code, parse(after).one("h1").text) == (200, "Opening, moved")
@@ -958,22 +963,80 @@ def test_public_page_change_shows_at_once(client, programme):
     )
 
 
-def test_speaker_rename_shows_at_once(client, programme):
+def test_speaker_rename_shows_at_once(client, programme, committed):
     speaker = SpeakerFactory(name="Ana Gómez", slug="ana")
     programme.sessions.get(title="Opening").speakers.add(speaker)
     client.get(f"/events/{programme.slug}/speakers/")
     speaker.name = "Ana María Gómez"
-    speaker.save()
+    with committed():
+        speaker.save()
     doc = parse(client.get(f"/events/{programme.slug}/speakers/"))
     assert [h2.text for h2 in doc.one("main").select("h2")] == ["Ana María Gómez"]
 
 
-def test_theme_page_rename_shows_at_once_even_without_sessions(client):
+def test_session_speakers_added_and_removed_show_at_once(client, programme, committed):
+    """A session's speakers change with no row of the session or the speaker changing."""
+    speaker = SpeakerFactory(name="Ana Gómez", slug="ana")
+    session = programme.sessions.get(title="Opening")
+    before = speakers_on_session_page(client, session)
+    with committed():
+        session.speakers.add(speaker)
+    added = speakers_on_session_page(client, session)
+    with committed():
+        session.speakers.remove(speaker)
+    removed = speakers_on_session_page(client, session)
+    assert (before, added, removed) == ([], ["Ana Gómez"], [])
+
+
+def speakers_on_session_page(client, session) -> list[str]:
+    main = parse(client.get(session_url(session))).one("main")
+    return [a.text for a in main.select("a") if "/speakers/" in a.attrs.get("href", "")]
+
+
+def test_room_rename_shows_at_once(client, programme, committed):
+    client.get(programme_url(programme))
+    room = programme.sessions.get(title="Opening").room
+    room.name = "Great hall"
+    with committed():
+        room.save()
+    assert "Great hall" in client.get(programme_url(programme)).content.decode()
+
+
+def test_sessions_cancelled_together_show_at_once(client, programme, committed):
+    """Organisers cancel sessions with one UPDATE (no save() of each): the pages follow."""
+    session = programme.sessions.get(title="Opening")
+    client.get(session_url(session))
+    with committed():
+        services.sessions_cancel(session_ids=[session.pk])
+    doc = parse(client.get(session_url(session)))
+    assert "This session has been cancelled." in doc.one("main").text
+
+
+def test_session_moved_to_another_event_leaves_the_first(client, programme, committed):
+    other = EventFactory(slug="other-days")
+    client.get(programme_url(programme))
+    client.get(programme_url(other))
+    session = programme.sessions.get(title="Opening")
+    session.event = other
+    with committed():
+        session.save()
+    assert (
+        [
+            title
+            for _day, titles in days_on_page(parse(client.get(programme_url(programme))))
+            for title in titles
+        ],
+        days_on_page(parse(client.get(programme_url(other))))[0][1],
+    ) == (["AI workshop", "Data spaces"], ["Opening"])
+
+
+def test_theme_page_rename_shows_at_once_even_without_sessions(client, committed):
     event = EventFactory(slug="days")
     theme = ThemeFactory(name="Connectivity", slug="conn")
     client.get("/events/days/themes/conn/")
     theme.name = "Connectivity and satellites"
-    theme.save()
+    with committed():
+        theme.save()
     doc = parse(client.get("/events/days/themes/conn/"))
     assert (doc.one("h1").text, event.sessions.count()) == ("Connectivity and satellites", 0)
 

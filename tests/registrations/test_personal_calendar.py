@@ -24,10 +24,11 @@ from tests.ical_checks import ical_checked
 pytestmark = pytest.mark.django_db
 
 BOGOTA = ZoneInfo("America/Bogota")
-# Cached or 304: the registration by its token, the sessions' fingerprint, the choices' stamp.
-CACHED_QUERIES = 3
-# Cold: those, then the sessions, their event, themes, rooms and speakers' names.
-COLD_QUERIES = CACHED_QUERIES + 5
+# Cached or 304: the registration by its token (with its event), the choices' stamp.
+CACHED_QUERIES = 2
+# Cold: those, the moments the programme changes with time, then the sessions, their event,
+# themes, rooms and speakers' names.
+COLD_QUERIES = CACHED_QUERIES + 6
 
 
 def bogota(day: int, hour: int) -> datetime:
