@@ -222,30 +222,96 @@ class EventPage(Page):
         return {"themes": selectors.themes_for_event(event=self.event)}
 
 
+# A session in the programme (templates/events/_days.html): one format_html per session, as a
+# programme has hundreds and a template with a dozen lookups and tags each took most of the
+# page's time. Every value is escaped; the optional parts are built escaped (`_optional`).
+SESSION_CARD = (
+    '<article class="card session-card mb-2{cancelled}" id="session-{pk}">\n'
+    '<div class="card-body d-md-flex gap-3">'
+    '<div class="time-col fw-semibold" data-local-time>{times}</div>\n'
+    '<div class="flex-grow-1"><h3 class="h6 mb-1">'
+    '<a class="session-title" href="{path}"{title_lang}>{title}</a>\n{badge}</h3>\n'
+    '<div class="small text-body-secondary">{theme}\n'
+    '{format} · <span class="session-languages">{languages}</span>{room}{speakers}'
+    "</div></div></div></article>\n"
+)
+
+
+def _optional(template: str, *values) -> str:
+    """`template` with `values` escaped in it, or nothing when the first value is empty."""
+    return format_html(template, *values) if values[0] else ""
+
+
 def _programme_days(sessions: list[Session], event) -> dict:
-    """What templates/events/_days.html shows of sessions, worked out once for all of them:
-    a programme has hundreds, and a template filter or URL lookup per session would cost
-    most of the page's time."""
+    """What templates/events/_days.html (and the widget) shows of sessions, worked out once
+    for all of them: a programme has hundreds, and a template filter or URL lookup per session
+    would cost most of the page's time. Themes, rooms, formats and languages are shared by many
+    sessions: each is worked out once."""
     labels = {value: str(label) for value, label in Session.Format.choices}
+    cancelled_label, livestream_label = _("Cancelled"), _("Livestream")
+    cancelled = format_html('<span class="badge text-bg-danger ms-1">{}</span>', cancelled_label)
+    streamed = format_html('<span class="badge text-bg-success ms-1">{}</span>', livestream_label)
     tz = event.tz
     page = reverse("events:session_detail", kwargs={"slug": event.slug, "pk": 0})
     head, _zero, tail = page.rpartition("/0/")
-    # Which language each theme's and room's name is shown in: a few, shared by many sessions.
+    # Which language each theme's and room's name is shown in (`lang` when not the page's).
     shown_in = {}
     for thing in {s.theme for s in sessions} | {s.room for s in sessions if s.room}:
         shown_in[thing] = foreign_language(thing, "name")
+    themes = {
+        theme.pk: format_html(
+            '<span class="badge theme-badge theme-{}"{}>{}</span>',
+            theme.pk,
+            _optional(' lang="{}"', shown_in[theme]),
+            theme.name,
+        )
+        for theme in {s.theme for s in sessions}
+    }
+    rooms = {
+        room.pk: format_html(
+            " · <span{}>{}</span>", _optional(' lang="{}"', shown_in[room]), room.name
+        )
+        for room in {s.room for s in sessions if s.room}
+    }
+    languages, times = {}, {}
     for session in sessions:
         session.format_label = labels[session.format]
         session.title_lang = foreign_language(session, "title")
         session.theme_lang = shown_in[session.theme]
         session.room_lang = shown_in.get(session.room, "")
-        starts, ends = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
-        session.local_times = format_html("{}–{}", time_html(starts), time_html(ends))
+        span = (session.starts_at, session.ends_at)  # shared by the sessions in parallel
+        if span not in times:
+            starts, ends = (moment.astimezone(tz) for moment in span)
+            times[span] = format_html("{}–{}", time_html(starts), time_html(ends))
+        session.local_times = times[span]
         session.page_path = f"{head}/{session.pk}/{tail}"
+        spoken = (session.language, tuple(session.interpretation))
+        if spoken not in languages:
+            languages[spoken] = session.languages_label
+        badge = (
+            cancelled
+            if session.is_cancelled
+            else (streamed if session.has_public_livestream else "")
+        )
+        session.card = format_html(
+            SESSION_CARD,
+            cancelled=" cancelled" if session.is_cancelled else "",
+            pk=session.pk,
+            times=session.local_times,
+            path=session.page_path,
+            title_lang=_optional(' lang="{}"', session.title_lang),
+            title=session.title,
+            badge=badge,
+            theme=themes[session.theme_id],
+            format=session.format_label,
+            languages=languages[spoken],
+            room=rooms.get(session.room_id, ""),
+            speakers=_optional(" · {}", ", ".join(session.speaker_names)),
+        )
     return {
         "days": selectors.sessions_by_day(sessions=sessions, event=event),
-        "cancelled_label": _("Cancelled"),
-        "livestream_label": _("Livestream"),
+        "cancelled_label": cancelled_label,
+        "livestream_label": livestream_label,
     }
 
 
