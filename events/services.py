@@ -23,28 +23,29 @@ def sessions_cancel(*, session_ids: Iterable[int]) -> int:
     Cancelled sessions stay in the programme and the feeds, marked cancelled, with a higher
     SEQUENCE so calendar clients replace their copy.
     """
-    cancelled = Session.objects.filter(
-        pk__in=list(session_ids), status=Session.Status.SCHEDULED
-    ).update(status=Session.Status.CANCELLED, sequence=F("sequence") + 1, updated_at=timezone.now())
-    programme_changed()  # an UPDATE sends no signal
-    return cancelled
+    with transaction.atomic():
+        programme_changed()  # an update() sends no signal
+        return Session.objects.filter(
+            pk__in=list(session_ids), status=Session.Status.SCHEDULED
+        ).update(
+            status=Session.Status.CANCELLED, sequence=F("sequence") + 1, updated_at=timezone.now()
+        )
 
 
 def programme_changed() -> None:
-    """Once the current transaction commits, say that the programme changed: every event's
-    `programme_version` grows, so that its cached pages and feeds are built again.
+    """Grow every event's `programme_version`, in the current transaction, so that its cached
+    pages and feeds are built again. Called before and after each write to what the programme
+    shows (events/signals.py):
 
-    After the commit, not within the transaction: a request that reads the version before it
-    grows can only cache the new content under the old version, which no request asks for
-    once it grows; and the writer then holds no row lock while it waits for the event rows
-    (a registration locks its event, then sessions: the opposite order would deadlock). If the
-    process dies between the commit and this update, pages stay as they were until the next
-    change, at most CACHE_SECONDS (events/views.py). All events: themes, rooms and speakers
-    are shared, a session may move between events, and there are a handful of events."""
-    transaction.on_commit(_programme_version_grow)
+    - before, so that the event rows are locked before any session row, in the order a
+      registration locks them (its event, then sessions): the two never deadlock; past
+      LOCK_TIMEOUT_MS the whole change is refused, never half-made;
+    - after, for writes outside a transaction, where each statement commits on its own: a
+      request between the first update and the write may cache the old content under the
+      new version, which the second update leaves unused.
 
-
-def _programme_version_grow() -> None:
+    All events: themes, rooms and speakers are shared, a session may move between events, and
+    there are a handful of events."""
     Event.objects.update(
         programme_version=F("programme_version") + 1, programme_changed_at=timezone.now()
     )

@@ -1,5 +1,3 @@
-from functools import partial
-
 import pytest
 from django.contrib.auth.models import Group
 
@@ -24,14 +22,6 @@ def _plain_static_storage(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-
-
-@pytest.fixture
-def committed(django_capture_on_commit_callbacks):
-    """`with committed():` around a write runs what waits for its commit (the programme's
-    version growing, emails handed to the workers) at the end of the block, as production does
-    when the transaction commits: tests run inside one that never does."""
-    return partial(django_capture_on_commit_callbacks, execute=True)
 
 
 @pytest.fixture

@@ -948,12 +948,11 @@ def test_public_pages_etag_per_language(client, programme):
     assert parse(stale).one("h1").text == "Programa"
 
 
-def test_public_page_change_shows_at_once(client, programme, committed):
+def test_public_page_change_shows_at_once(client, programme):
     session = programme.sessions.get(title="Opening")
     before = client.get(session_url(session))
     session.title = "Opening, moved"
-    with committed():
-        session.save()
+    session.save()
     after = client.get(session_url(session), headers={"if-none-match": before["ETag"]})
     programme_page = client.get(programme_url(programme))
     assert (after.status_code, parse(after).one("h1").text) == (200, "Opening, moved")
@@ -963,27 +962,24 @@ def test_public_page_change_shows_at_once(client, programme, committed):
     )
 
 
-def test_speaker_rename_shows_at_once(client, programme, committed):
+def test_speaker_rename_shows_at_once(client, programme):
     speaker = SpeakerFactory(name="Ana Gómez", slug="ana")
     programme.sessions.get(title="Opening").speakers.add(speaker)
     client.get(f"/events/{programme.slug}/speakers/")
     speaker.name = "Ana María Gómez"
-    with committed():
-        speaker.save()
+    speaker.save()
     doc = parse(client.get(f"/events/{programme.slug}/speakers/"))
     assert [h2.text for h2 in doc.one("main").select("h2")] == ["Ana María Gómez"]
 
 
-def test_session_speakers_added_and_removed_show_at_once(client, programme, committed):
+def test_session_speakers_added_and_removed_show_at_once(client, programme):
     """A session's speakers change with no row of the session or the speaker changing."""
     speaker = SpeakerFactory(name="Ana Gómez", slug="ana")
     session = programme.sessions.get(title="Opening")
     before = speakers_on_session_page(client, session)
-    with committed():
-        session.speakers.add(speaker)
+    session.speakers.add(speaker)
     added = speakers_on_session_page(client, session)
-    with committed():
-        session.speakers.remove(speaker)
+    session.speakers.remove(speaker)
     removed = speakers_on_session_page(client, session)
     assert (before, added, removed) == ([], ["Ana Gómez"], [])
 
@@ -993,33 +989,30 @@ def speakers_on_session_page(client, session) -> list[str]:
     return [a.text for a in main.select("a") if "/speakers/" in a.attrs.get("href", "")]
 
 
-def test_room_rename_shows_at_once(client, programme, committed):
+def test_room_rename_shows_at_once(client, programme):
     client.get(programme_url(programme))
     room = programme.sessions.get(title="Opening").room
     room.name = "Great hall"
-    with committed():
-        room.save()
+    room.save()
     assert "Great hall" in client.get(programme_url(programme)).content.decode()
 
 
-def test_sessions_cancelled_together_show_at_once(client, programme, committed):
+def test_sessions_cancelled_together_show_at_once(client, programme):
     """Organisers cancel sessions with one UPDATE (no save() of each): the pages follow."""
     session = programme.sessions.get(title="Opening")
     client.get(session_url(session))
-    with committed():
-        services.sessions_cancel(session_ids=[session.pk])
+    services.sessions_cancel(session_ids=[session.pk])
     doc = parse(client.get(session_url(session)))
     assert "This session has been cancelled." in doc.one("main").text
 
 
-def test_session_moved_to_another_event_leaves_the_first(client, programme, committed):
+def test_session_moved_to_another_event_leaves_the_first(client, programme):
     other = EventFactory(slug="other-days")
     client.get(programme_url(programme))
     client.get(programme_url(other))
     session = programme.sessions.get(title="Opening")
     session.event = other
-    with committed():
-        session.save()
+    session.save()
     assert (
         [
             title
@@ -1030,13 +1023,12 @@ def test_session_moved_to_another_event_leaves_the_first(client, programme, comm
     ) == (["AI workshop", "Data spaces"], ["Opening"])
 
 
-def test_theme_page_rename_shows_at_once_even_without_sessions(client, committed):
+def test_theme_page_rename_shows_at_once_even_without_sessions(client):
     event = EventFactory(slug="days")
     theme = ThemeFactory(name="Connectivity", slug="conn")
     client.get("/events/days/themes/conn/")
     theme.name = "Connectivity and satellites"
-    with committed():
-        theme.save()
+    theme.save()
     doc = parse(client.get("/events/days/themes/conn/"))
     assert (doc.one("h1").text, event.sessions.count()) == ("Connectivity and satellites", 0)
 
