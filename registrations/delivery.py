@@ -36,7 +36,7 @@ from events.selectors import sessions_for_calendar
 
 from .emails import message_email, message_session_id
 from .models import Message
-from .reminders import reminder_still_due
+from .reminders import reminder_still_due, session_still_chosen
 
 logger = logging.getLogger(__name__)
 
@@ -90,11 +90,14 @@ def _close(backend) -> None:
 
 
 def _batch_of(message_ids: list[int]) -> tuple[dict[int, Message], dict[int, Session]]:
-    """The batch's messages with their registrations and events, and the sessions they are
-    about, each loaded once for the whole batch."""
-    messages = Message.objects.select_related(
-        "registration__event", "registration__category"
-    ).in_bulk(message_ids)
+    """The batch's messages with their registrations and events (and, for reminders, whether
+    their session is still chosen), and the sessions they are about, each loaded once for the
+    whole batch."""
+    messages = (
+        Message.objects.select_related("registration__event", "registration__category")
+        .annotate(session_chosen=session_still_chosen())
+        .in_bulk(message_ids)
+    )
     ids = {message_session_id(message) for message in messages.values()}
     ids = {pk for pk in ids if isinstance(pk, int)}  # anything else fails its own row later
     if not ids:

@@ -105,21 +105,28 @@ def reminders_record(*, now: datetime | None = None, limit: int = BATCH) -> dict
     return counts
 
 
+def session_still_chosen() -> Exists:
+    """For outbox rows, as the annotation `session_chosen`: whether the reminder's session is
+    still chosen by the participant, scheduled, and at the time the reminder announces."""
+    return Exists(
+        SessionChoice.objects.filter(
+            registration=OuterRef("registration_id"),
+            session=OuterRef("session_id"),
+            status=SessionChoice.Status.CHOSEN,
+            session__status=Session.Status.SCHEDULED,
+            session__starts_at=OuterRef("subject_time"),
+        )
+    )
+
+
 def reminder_still_due(message: Message, *, now: datetime) -> bool:
-    """Checked again just before sending: the session may have been cancelled or dropped, the
-    registration cancelled, or the moment passed while the message waited."""
+    """Checked again when the message is sent, on the message as its batch of up to
+    DELIVERY_BATCH loaded it, seconds before (its registration and `session_chosen`, read once
+    for the whole batch): the session may have been cancelled or dropped, the registration
+    cancelled, or the moment passed while the message waited in the outbox."""
     registration = message.registration
     if registration.status != Registration.Status.CONFIRMED or now >= message.subject_time:
         return False
     if message.kind == Message.Kind.EVENT_REMINDER:
         return True
-    return (
-        registration.session_reminders
-        and SessionChoice.objects.filter(
-            registration=registration,
-            session_id=message.session_id,
-            status=SessionChoice.Status.CHOSEN,
-            session__status=Session.Status.SCHEDULED,
-            session__starts_at=message.subject_time,
-        ).exists()
-    )
+    return registration.session_reminders and message.session_chosen

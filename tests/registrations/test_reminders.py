@@ -7,7 +7,8 @@ import pytest
 from django.core import mail
 
 from registrations import services
-from registrations.models import Message, SessionChoice
+from registrations.delivery import messages_send
+from registrations.models import Message, Registration, SessionChoice
 from registrations.reminders import reminders_record
 from registrations.tasks import messages_deliver, reminders_sweep
 from tests.factories import EventFactory, RegistrationFactory, SessionFactory
@@ -94,14 +95,74 @@ def test_moved_session_gets_a_new_reminder(session):
     assert Message.objects.filter(kind="session_reminder").count() == 2
 
 
-def test_reminder_no_longer_due_at_delivery_is_skipped_not_sent(session):
+def _session_moved(registration, session):
+    session.starts_at += timedelta(hours=1)
+    session.ends_at += timedelta(hours=1)
+    session.save()
+
+
+def _session_cancelled(registration, session):
+    session.status = "cancelled"
+    session.save()
+
+
+# What can change while a reminder waits in the outbox, checked again when it is sent.
+NO_LONGER_DUE = {
+    "session dropped": lambda r, s: services.session_drop(registration=r, session_id=s.pk),
+    "seat waitlisted": lambda r, s: SessionChoice.objects.update(status="waitlisted"),
+    "session moved": _session_moved,
+    "session cancelled": _session_cancelled,
+    "registration cancelled": lambda r, s: Registration.objects.update(status="cancelled"),
+    "reminders off": lambda r, s: Registration.objects.update(session_reminders=False),
+}
+
+
+@pytest.mark.parametrize("change", NO_LONGER_DUE)
+def test_reminder_no_longer_due_at_delivery_is_skipped_not_sent(session, change):
     registration = chosen(session)
     reminders_record(now=STARTS - timedelta(minutes=20))
-    services.session_drop(registration=registration, session_id=session.pk)
+    NO_LONGER_DUE[change](registration, session)
     message = Message.objects.get(kind="session_reminder")
     assert messages_deliver([message.pk]) == {"skipped": 1}
     message.refresh_from_db()
-    assert (message.status, message.error) == ("skipped", "no longer due")
+    assert (message.status, message.attempts, message.error) == ("skipped", 1, "no longer due")
+    assert mail.outbox == []
+
+
+def test_reminder_delivered_after_its_session_started_is_skipped(session, monkeypatch):
+    chosen(session)
+    reminders_record(now=STARTS - timedelta(minutes=20))
+    monkeypatch.setattr("django.utils.timezone.now", lambda: STARTS)
+    assert messages_deliver(list(Message.objects.values_list("pk", flat=True))) == {"skipped": 1}
+    assert mail.outbox == []
+
+
+def test_event_reminder_skipped_once_registration_cancelled():
+    event = EventFactory(start_date=date(2030, 11, 27), session_reminder_minutes=None)
+    ana, ben = (RegistrationFactory(event=event, status="confirmed") for _ in range(2))
+    reminders_record(now=datetime.combine(date(2030, 11, 26), time(18), BOGOTA))
+    Registration.objects.filter(pk=ben.pk).update(status="cancelled")
+    ids = list(Message.objects.order_by("registration").values_list("pk", flat=True))
+    assert messages_deliver(ids) == {"sent": 1, "skipped": 1}
+    assert [email.to for email in mail.outbox] == [[ana.email]]
+
+
+# Up to 50, a batch (outbox.DELIVERY_BATCH).
+@pytest.mark.parametrize("participants", [1, 10, 50])
+def test_session_reminders_delivered_with_two_queries_each(
+    session, participants, django_assert_num_queries
+):
+    for _ in range(participants):
+        chosen(session)
+    reminders_record(now=STARTS - timedelta(minutes=20))
+    ids = list(Message.objects.values_list("pk", flat=True))
+    # Once for the batch: the messages, with their registrations, events, categories and
+    # whether their session is still chosen; the session, its event, theme, room and
+    # speakers. Then for each message: its claim, and its outcome.
+    with django_assert_num_queries(6 + 2 * participants):
+        delivery = messages_send(message_ids=ids, retry_in=60)
+    assert delivery.counts == {"sent": participants}
+    assert len(mail.outbox) == participants
 
 
 def test_day_before_reminder_at_18_00_event_time():
