@@ -166,3 +166,34 @@ def test_organiser_saves_session_unchanged_public_time_stays(
         0,
         session.updated_at,
     )
+
+
+def test_visitor_sees_a_speaker_removed_in_the_admin_at_once(
+    live_server, page, browser, organiser_with_password
+):
+    """The visitor's page is cached before the change; removing a speaker changes no row of
+    the session or the speaker, yet the next visit shows it (the programme's version)."""
+    event = demo_programme_load()
+    session = Session.objects.get(title="Cyber diplomacy and norms")
+    kept, removed = (speaker.name for speaker in session.speakers.order_by("name"))
+    context = browser.new_context()
+    visitor = context.new_page()
+    visitor.goto(f"{live_server.url}/events/{event.slug}/sessions/{session.pk}/")
+    speakers = visitor.locator("main ul").last
+    expect(speakers).to_contain_text(removed)
+    log_in(page, live_server)
+
+    open_session(page, live_server, "Cyber diplomacy and norms")
+    page.locator(".select2-selection__choice", has_text=removed).locator(
+        ".select2-selection__choice__remove"
+    ).click()
+    page.keyboard.press("Escape")  # the list of speakers to add opens; nothing chosen
+    page.locator("input[name=_save]").click()
+    expect(page.locator("ul.messagelist li.success")).to_have_text(
+        re.compile(r"^The session “Cyber diplomacy and norms” was changed")
+    )
+
+    visitor.reload()
+    expect(speakers).to_contain_text(kept)
+    expect(speakers).not_to_contain_text(removed)
+    context.close()
