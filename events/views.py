@@ -31,6 +31,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import condition
 
+from alliance.release import release
+
 from . import ical, selectors
 from .languages import foreign_language, site_language
 from .models import Session, Theme
@@ -107,11 +109,12 @@ class CachedResponse:
 
     @cached_property
     def etag(self) -> str:
-        """Changes with the programme's version, the event's own row, the moments passed, and
-        what else the response depends on; hashed, as the parts may hold spaces or colons
-        (timestamps), which an ETag cannot."""
+        """Changes with the release, the programme's version, the event's own row, the moments
+        passed, and what else the response depends on; hashed, as the parts may hold spaces or
+        colons (timestamps), which an ETag cannot."""
         event = self.event
         shown = (
+            release(),
             type(self).__name__,
             self.scope(),
             event.programme_version,
