@@ -55,7 +55,7 @@ def event_list(request):
     return render(request, "events/event_list.html", {"events": selectors.events_published()})
 
 
-@condition(etag_func=lambda request: selectors.themes_stamp())
+@condition(etag_func=lambda request: f"{release()}-{selectors.themes_stamp()}")
 def theme_stylesheet(request):
     """The themes' colours as classes (`theme-<pk>`): pages carry no inline style, so the
     Content-Security-Policy allows none."""

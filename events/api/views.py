@@ -17,6 +17,8 @@ from rest_framework import generics
 from rest_framework.exceptions import ValidationError
 from rest_framework.renderers import JSONRenderer
 
+from alliance.release import release
+
 from .. import selectors
 from ..models import Event, Session
 from ..views import CachedResponse
@@ -117,7 +119,7 @@ class EventList(ApiView, generics.ListAPIView):
             count=Count("pk"), changed=Max("updated_at")
         )
         changed = stamp["changed"].timestamp() if stamp["changed"] else 0
-        etag = f"{stamp['count']}-{changed}-{translation.get_language()}"
+        etag = f"{release()}-{stamp['count']}-{changed}-{translation.get_language()}"
         respond = condition(etag_func=lambda request: etag)(
             lambda request: super(EventList, self).list(request, *args, **kwargs)
         )

@@ -65,3 +65,18 @@ def test_release_covers_the_installed_packages(monkeypatch):
     distributions = list(release.metadata.distributions())
     monkeypatch.setattr(release.metadata, "distributions", lambda: distributions[1:])
     assert digest() != first
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("url", "where"),
+    [("/api/v1/events/", "events.api.views.release"), ("/themes.css", "events.views.release")],
+)
+def test_new_release_new_etag_of_the_event_list_and_theme_colours(client, monkeypatch, url, where):
+    SessionFactory()
+    before = client.get(url)
+
+    monkeypatch.setattr(where, lambda: "another-release")
+    after = client.get(url, headers={"if-none-match": before["ETag"]})
+
+    assert (after.status_code, after["ETag"] != before["ETag"]) == (200, True)
