@@ -9,9 +9,21 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from modeltranslation.utils import get_translation_fields
 
 from .models import Event, Room, Session, Speaker, Theme
 
+# What a list of sessions does not show (the programme, a theme's page, the widget): a third of
+# the columns, and the longest; a third less to fetch and convert for hundreds of sessions.
+NOT_LISTED = (
+    "abstract",
+    *get_translation_fields("abstract"),
+    "capacity",
+    "recording_url",
+    "sequence",
+    "created_at",
+    "updated_at",
+)
 MOMENTS_SECONDS = 3600  # a new version is read afresh; this bounds what the old ones hold
 
 
@@ -37,10 +49,11 @@ def sessions_for_programme(
     room: Room | None = None,
     language: str | None = None,
 ) -> list[Session]:
-    """Sessions of an event in programme order, loaded as `sessions_loaded` loads them;
+    """Sessions of an event in programme order, loaded as `sessions_loaded` loads them but
+    without the columns a list does not show (NOT_LISTED);
     with `language`, those spoken in it or interpreted into it; `day` is a day in the event's
     zone."""
-    sessions = event.sessions.order_by("starts_at", "room__name", "pk")
+    sessions = event.sessions.defer(*NOT_LISTED).order_by("starts_at", "room__name", "pk")
     if language:
         sessions = sessions.filter(Q(language=language) | Q(interpretation__contains=language))
     if day is not None:
