@@ -257,31 +257,30 @@ def _programme_days(sessions: list[Session], event) -> dict:
     tz = event.tz
     page = reverse("events:session_detail", kwargs={"slug": event.slug, "pk": 0})
     head, _zero, tail = page.rpartition("/0/")
-    # Which language each theme's and room's name is shown in (`lang` when not the page's).
-    shown_in = {}
-    for thing in {s.theme for s in sessions} | {s.room for s in sessions if s.room}:
-        shown_in[thing] = foreign_language(thing, "name")
-    themes = {
-        theme.pk: format_html(
+    # Each theme's and room's name, with its language when not the page's (`lang`), by id.
+    themes = {session.theme_id: session.theme for session in sessions}
+    rooms = {session.room_id: session.room for session in sessions if session.room_id}
+    theme_lang = {pk: foreign_language(theme, "name") for pk, theme in themes.items()}
+    room_lang = {pk: foreign_language(room, "name") for pk, room in rooms.items()}
+    theme_html = {
+        pk: format_html(
             '<span class="badge theme-badge theme-{}"{}>{}</span>',
-            theme.pk,
-            _optional(' lang="{}"', shown_in[theme]),
+            pk,
+            _optional(' lang="{}"', theme_lang[pk]),
             theme.name,
         )
-        for theme in {s.theme for s in sessions}
+        for pk, theme in themes.items()
     }
-    rooms = {
-        room.pk: format_html(
-            " · <span{}>{}</span>", _optional(' lang="{}"', shown_in[room]), room.name
-        )
-        for room in {s.room for s in sessions if s.room}
+    room_html = {
+        pk: format_html(" · <span{}>{}</span>", _optional(' lang="{}"', room_lang[pk]), room.name)
+        for pk, room in rooms.items()
     }
     languages, times = {}, {}
     for session in sessions:
         session.format_label = labels[session.format]
         session.title_lang = foreign_language(session, "title")
-        session.theme_lang = shown_in[session.theme]
-        session.room_lang = shown_in.get(session.room, "")
+        session.theme_lang = theme_lang[session.theme_id]
+        session.room_lang = room_lang.get(session.room_id, "")
         span = (session.starts_at, session.ends_at)  # shared by the sessions in parallel
         if span not in times:
             starts, ends = (moment.astimezone(tz) for moment in span)
@@ -305,10 +304,10 @@ def _programme_days(sessions: list[Session], event) -> dict:
             title_lang=_optional(' lang="{}"', session.title_lang),
             title=session.title,
             badge=badge,
-            theme=themes[session.theme_id],
+            theme=theme_html[session.theme_id],
             format=session.format_label,
             languages=languages[spoken],
-            room=rooms.get(session.room_id, ""),
+            room=room_html.get(session.room_id, ""),
             speakers=_optional(" · {}", ", ".join(session.speaker_names)),
         )
     return {
