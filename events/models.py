@@ -73,8 +73,9 @@ class Event(models.Model):
         ),
     )
     updated_at = models.DateTimeField(auto_now=True)
-    # Grows by one, once committed, with every change to what the programme shows: a session,
-    # or any theme, room or speaker (events/signals.py). Pages and feeds are cached under it.
+    # Grows with every write to what the programme shows, in the writer's own transaction: a
+    # session, or any theme, room or speaker (events/signals.py, services.programme_changed).
+    # Pages and feeds are cached under it.
     programme_version = models.PositiveBigIntegerField(default=0, editable=False)
     programme_changed_at = models.DateTimeField(null=True, editable=False)
 

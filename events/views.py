@@ -246,14 +246,15 @@ def _optional(template: str, *values) -> str:
 
 
 def _programme_days(sessions: list[Session], event) -> dict:
-    """What templates/events/_days.html (and the widget) shows of sessions, worked out once
-    for all of them: a programme has hundreds, and a template filter or URL lookup per session
-    would cost most of the page's time. Themes, rooms, formats and languages are shared by many
-    sessions: each is worked out once."""
+    """What templates/events/_days.html (each session's `card`) and the widget (`local_times`,
+    `page_path`, `format_label`) show of sessions, worked out once for all of them: a programme
+    has hundreds, and a template filter or URL lookup per session would cost most of the page's
+    time. Themes, rooms, formats and languages are shared by many sessions: each is worked out
+    once."""
     labels = {value: str(label) for value, label in Session.Format.choices}
-    cancelled_label, livestream_label = _("Cancelled"), _("Livestream")
+    cancelled_label = _("Cancelled")
     cancelled = format_html('<span class="badge text-bg-danger ms-1">{}</span>', cancelled_label)
-    streamed = format_html('<span class="badge text-bg-success ms-1">{}</span>', livestream_label)
+    streamed = format_html('<span class="badge text-bg-success ms-1">{}</span>', _("Livestream"))
     tz = event.tz
     page = reverse("events:session_detail", kwargs={"slug": event.slug, "pk": 0})
     head, _zero, tail = page.rpartition("/0/")
@@ -278,9 +279,6 @@ def _programme_days(sessions: list[Session], event) -> dict:
     languages, times = {}, {}
     for session in sessions:
         session.format_label = labels[session.format]
-        session.title_lang = foreign_language(session, "title")
-        session.theme_lang = theme_lang[session.theme_id]
-        session.room_lang = room_lang.get(session.room_id, "")
         span = (session.starts_at, session.ends_at)  # shared by the sessions in parallel
         if span not in times:
             starts, ends = (moment.astimezone(tz) for moment in span)
@@ -301,7 +299,7 @@ def _programme_days(sessions: list[Session], event) -> dict:
             pk=session.pk,
             times=session.local_times,
             path=session.page_path,
-            title_lang=_optional(' lang="{}"', session.title_lang),
+            title_lang=_optional(' lang="{}"', foreign_language(session, "title")),
             title=session.title,
             badge=badge,
             theme=theme_html[session.theme_id],
@@ -312,8 +310,7 @@ def _programme_days(sessions: list[Session], event) -> dict:
         )
     return {
         "days": selectors.sessions_by_day(sessions=sessions, event=event),
-        "cancelled_label": cancelled_label,
-        "livestream_label": livestream_label,
+        "cancelled_label": cancelled_label,  # the widget's
     }
 
 
